@@ -1,0 +1,115 @@
+# numvert: plain GNU Makefile.
+#
+#   make run        start the demo (numvert-smsc + numvertd on loopback)
+#   make check      build, then unit, fuzz-replay and integration tests,
+#                   also under AddressSanitizer + UBSan
+#   make bench      benchmarks (ratios against a reference run)
+#   make fuzz       libFuzzer campaigns (FUZZ_SECONDS each)
+#   make SANITIZE=1 build with ASan + UBSan into build/san/
+#
+# Every target that needs packages first runs deploy/install-deps, which
+# returns at once when everything is present.
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+B ?= build/san
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+else
+B ?= build
+SANFLAGS =
+endif
+
+CC ?= gcc
+CLANG ?= clang
+OPT ?= -O2
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith -Wundef
+CPPFLAGS = -D_GNU_SOURCE -Igateway -I.
+CFLAGS = -std=c11 $(OPT) -g $(WARN) $(SANFLAGS) -MMD -MP
+LDFLAGS = $(SANFLAGS)
+LIBS = -levent -levent_pthreads -linih -lsmpp34 -lm
+
+# libsmpp34 headers are seen by the codec only.
+SMPP34_CFLAGS = -I/usr/include/libsmpp34
+
+BASE_SRC = $(wildcard gateway/base/*.c)
+GW_SRC = $(filter-out gateway/main.c, $(wildcard gateway/*.c))
+SIM_SRC = $(wildcard gateway/sim/*.c)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+
+LIB_OBJ = $(patsubst %.c,$(B)/obj/%.o,$(BASE_SRC) $(GW_SRC))
+SIM_OBJ = $(patsubst %.c,$(B)/obj/%.o,$(SIM_SRC))
+UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+FUZZ_BIN = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+
+DEPS_STAMP = deploy/install-deps
+
+.PHONY: all run check bench fuzz fuzz-build tests deps clean example-config
+
+all: $(B)/numvertd $(B)/numvert-smsc
+
+deps:
+	@deploy/install-deps
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/obj/gateway/smpp_codec.o: CPPFLAGS += $(SMPP34_CFLAGS)
+
+$(B)/libnumvert.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/numvertd: $(B)/obj/gateway/main.o $(B)/libnumvert.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/numvert-smsc: $(SIM_OBJ) $(B)/libnumvert.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libnumvert.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka -ljansson
+
+tests: all $(UNIT_BIN)
+
+# Fuzz targets: clang with libFuzzer, ASan and UBSan, own objects.
+FUZZ_CFLAGS = -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -D_GNU_SOURCE -Igateway -I. $(SMPP34_CFLAGS)
+FUZZ_LIB_SRC = $(BASE_SRC) $(GW_SRC)
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard gateway/*.h gateway/base/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@$(MAKE) --no-print-directory SANITIZE=1 tests
+	@$(MAKE) --no-print-directory fuzz-build
+	@tests/check
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@deploy/run-demo
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tests/bench/run
+
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@tests/fuzz/run $(FUZZ_SECONDS)
+
+# Regenerates the annotated example from the option table.
+example-config: $(B)/numvertd
+	$(B)/numvertd --print-example-config > deploy/numvert.conf.example
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

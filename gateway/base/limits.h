@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Every hard limit of numvert, in one place, each with its reason.
+ * A limit here is a security decision: it bounds what one peer can make
+ * us allocate, buffer or compute. Defaults that an operator may change
+ * live in the configuration table (gateway/config.c), bounded by these.
+ */
+#ifndef NV_LIMITS_H
+#define NV_LIMITS_H
+
+/* --- SMPP framing -------------------------------------------------- */
+
+/* A PDU is at least its 16-octet header (SMPP 3.4 §3.2). */
+#define NV_SMPP_PDU_MIN 16u
+
+/*
+ * Largest PDU we read. Kannel stops at 7,424 octets and node-smpp at
+ * 16,384; 16,384 holds a message_payload of 16,000 octets (about 100
+ * concatenated SMS parts), far more than a report needs, while bounding
+ * what one peer can make us buffer per PDU. A larger command_length is a
+ * framing error: we cannot resynchronise, so the connection is closed.
+ */
+#define NV_SMPP_PDU_MAX 16384u
+
+/*
+ * TLVs per PDU. Real traffic carries fewer than ten. libsmpp34 corrupts
+ * memory from 29 TLVs and crashes from 66 (domain/feasibility.md §2.2),
+ * and we never hand it any TLV, but the bound also caps the work one PDU
+ * costs our own scanner.
+ */
+#define NV_SMPP_TLV_MAX 32u
+
+/* short_message is at most 254 octets (SMPP 3.4 §5.2.22). */
+#define NV_SMPP_SM_MAX 254u
+
+/*
+ * libsmpp34's packer refuses sm_length 254 (an off-by-one), so the
+ * longest short_message we emit is 253 octets; longer text goes into
+ * message_payload, which the codec writes itself.
+ */
+#define NV_SMPP_SM_OUT_MAX 253u
+
+/* --- SMPP sessions ------------------------------------------------- */
+
+/*
+ * Outstanding requests per connection (the send window). Carriers
+ * allow 1..100; 1,000 leaves room for a loopback benchmark while
+ * bounding the table of pending requests and their timers.
+ */
+#define NV_SMPP_WINDOW_MAX 1000u
+
+/*
+ * Inbound requests awaiting our response on one connection. Past this
+ * we stop reading from that peer until responses drain: a peer that
+ * ignores its own window cannot make us queue without bound. Our
+ * responses may wait for a database commit, hence the margin above a
+ * typical carrier window of 10.
+ */
+#define NV_CONN_INBOUND_MAX 256u
+
+/*
+ * Octets queued for a peer that does not read. Past this we stop
+ * reading from it (we could not answer anyway) until it drains.
+ */
+#define NV_CONN_OUTBUF_MAX (1024u * 1024u)
+
+/*
+ * PDUs handled per read callback before yielding to the event loop,
+ * so one busy link cannot starve the others (memcached's
+ * reqs_per_event).
+ */
+#define NV_CONN_PDUS_PER_CB 64u
+
+/*
+ * Consecutive response timeouts after which a peer is considered dead
+ * and the connection is closed and re-established.
+ */
+#define NV_CONN_TIMEOUTS_DEAD 3u
+
+/* --- carrier links ------------------------------------------------- */
+
+/* Configured links. 1,000 bound links are measured (README); 4,096
+ * bounds the configuration a typo or a generator can produce. */
+#define NV_LINKS_MAX 4096u
+
+/*
+ * Messages waiting in memory for a link's send window. Until the durable
+ * outbox exists this is the only buffer between a reply and the wire;
+ * when it is full the MO that would need a reply is answered with a
+ * temporary error so the carrier retries it: nothing is dropped.
+ */
+#define NV_LINK_QUEUE_MAX 10000u
+
+/* Send attempts of one MT before it is given up and the reason logged. */
+#define NV_MT_ATTEMPTS_MAX 10u
+
+/* Binds one server-mode link accepts at once (config max_binds). */
+#define NV_LINK_BINDS_MAX 4096u
+
+/*
+ * Accepted TCP connections that have not bound yet, per listener. An
+ * unauthenticated peer holds at most this many sockets (and each for at
+ * most bind_timeout).
+ */
+#define NV_LISTENER_UNBOUND_MAX 64u
+
+/* All accepted connections per listener, bound or not (file descriptors). */
+#define NV_LISTENER_CONNS_MAX 8192u
+
+/* --- logging ------------------------------------------------------- */
+
+/* One log line, after escaping; longer lines are cut and marked. */
+#define NV_LOG_LINE_MAX 2048u
+
+/* Octets of one untrusted value shown in a log line. */
+#define NV_LOG_VALUE_MAX 64u
+
+/* --- configuration ------------------------------------------------- */
+
+/* Length of a configuration value (host names, lists of short codes). */
+#define NV_CFG_VALUE_MAX 1024u
+
+/* Entries in a list option (short codes, allowlist networks). */
+#define NV_CFG_LIST_MAX 64u
+
+#endif
