@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * numvertd configuration: an INI file read with inih. One table of
+ * options (config.c) drives parsing, validation, defaults and the
+ * annotated example file (numvertd --print-example-config).
+ *
+ *   [numvertd]          process-wide options
+ *   [link NAME]         one per carrier link
+ */
+#ifndef NV_CONFIG_H
+#define NV_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/limits.h"
+#include "base/log.h"
+
+enum link_mode {
+	LINK_MODE_CLIENT,	/* we connect to the carrier */
+	LINK_MODE_SERVER,	/* the carrier connects to us */
+};
+
+enum link_role {
+	LINK_ROLE_AUTO,		/* client: ESME; server: SMSC */
+	LINK_ROLE_ESME,
+	LINK_ROLE_SMSC,
+};
+
+enum link_bind {
+	LINK_BIND_TRX,		/* one transceiver bind */
+	LINK_BIND_TX_RX,	/* a transmitter and a receiver bind */
+};
+
+/* An address block of an allowlist. */
+struct cfg_net {
+	int family;		/* AF_INET or AF_INET6 */
+	unsigned prefix;
+	uint8_t addr[16];
+};
+
+struct cfg_link {
+	char name[32];
+	unsigned line;		/* of its [link NAME] header */
+	int mode;		/* enum link_mode */
+	int role;		/* enum link_role */
+	int bind;		/* enum link_bind */
+	char host[256];
+	unsigned port;
+	char listen_host[64];
+	unsigned listen_port;
+	struct cfg_net allow[NV_CFG_LIST_MAX];
+	unsigned nallow;
+	char system_id[16];
+	char password[9];
+	char system_type[13];
+	unsigned window;
+	unsigned throughput;	/* messages per second, 0 = unlimited */
+	unsigned max_binds;
+	unsigned enquire_ms;
+	unsigned response_ms;
+	unsigned bind_timeout_ms;
+	unsigned reconnect_min_ms;
+	unsigned reconnect_max_ms;
+	unsigned throttle_backoff_ms;
+	int ussd_profile;	/* index into the profile table */
+	char short_codes[NV_CFG_LIST_MAX][22];
+	unsigned nshort;
+};
+
+struct cfg {
+	char source[256];	/* file name, or "embedded" */
+	int log_level;		/* enum log_level */
+	unsigned stats_interval_ms;
+	unsigned shutdown_grace_ms;
+	struct cfg_link *links;
+	unsigned nlinks;
+};
+
+/*
+ * Reads and validates a configuration file. On failure returns -1 and
+ * *cause holds a message naming the file, the line and the option (the
+ * caller frees it).
+ */
+int cfg_load(const char *path, struct cfg **out, char **cause);
+
+/* The built-in configuration of `make run` (a client link to 127.0.0.1). */
+int cfg_load_embedded(struct cfg **out, char **cause);
+
+void cfg_free(struct cfg *cfg);
+
+/* Writes the annotated example configuration, generated from the table. */
+void cfg_write_example(FILE *fp);
+
+/* Names for logs. */
+const char *cfg_mode_name(int mode);
+const char *cfg_role_name(int role);
+const char *cfg_bind_name(int bind);
+
+/* The role a link plays once its "auto" is resolved. */
+int cfg_link_role(const struct cfg_link *l);
+
+/* 1 if addr (AF_INET/AF_INET6 raw octets) is in the link's allowlist. */
+int cfg_link_allows(const struct cfg_link *l, int family, const void *addr);
+
+#endif

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * numvertd: the hotline gateway daemon. One libevent loop carries every
+ * SMPP link; main wires configuration, links, listeners and the
+ * application together and owns the few process-wide things: signal
+ * handling and libevent's log callback.
+ *
+ * Exit status: 0 after a clean shutdown or a valid --check-config,
+ * 1 when the daemon cannot start (a port in use, no memory), 2 for a
+ * bad command line or configuration.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "app.h"
+#include "base/log.h"
+#include "base/xmalloc.h"
+#include "config.h"
+#include "listener.h"
+#include "smpp_link.h"
+
+#define EXIT_START 1
+#define EXIT_USAGE 2
+
+/* libevent's log callback takes no argument: the one global of the daemon. */
+static struct logger *g_log;
+
+struct daemon {
+	struct cfg *cfg;
+	struct logger *log;
+	struct event_base *base;
+	struct conn_env env;
+	struct app *app;
+	struct link **links;
+	struct listener **lsn;
+	unsigned *lsn_first;	/* index of the link that opened each */
+	unsigned nlsn;
+	struct event *sig_int, *sig_term, *sig_hup, *grace;
+	int stopping;
+};
+
+static const struct link_cbs daemon_link_cbs = {
+	.mo = app_mo,
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: numvertd [-c FILE] [--check-config] [--print-example-config]\n"
+	    "  -c FILE                  configuration (default: the built-in\n"
+	    "                           demo configuration of `make run`)\n"
+	    "  --check-config           validate the configuration and exit\n"
+	    "  --print-example-config   print every option, annotated\n"
+	    "  -h, --help               this text\n");
+}
+
+static void
+libevent_log_cb(int severity, const char *msg)
+{
+	char q[LOG_QBUF];
+
+	log_msg(g_log, severity >= EVENT_LOG_WARN ? LOG_WARN : LOG_DEBUG,
+	    "component=libevent", "libevent", "msg=%s", log_qs(q, sizeof q,
+	    msg));
+}
+
+static int
+all_idle(const struct daemon *d)
+{
+	for (unsigned i = 0; i < d->cfg->nlinks; i++)
+		if (!link_idle(d->links[i]))
+			return 0;
+	return 1;
+}
+
+static void
+grace_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	/* Every unbind answered: no need to wait for the whole grace. */
+	if (all_idle(d))
+		event_base_loopexit(d->base, NULL);
+}
+
+static void
+stop(struct daemon *d, const char *why)
+{
+	struct timeval tick = { 0, 50000 }, grace;
+
+	if (d->stopping++) {
+		event_base_loopexit(d->base, NULL);	/* second signal */
+		return;
+	}
+	log_msg(d->log, LOG_INFO, NULL, "shutdown", "why=%s grace_ms=%u", why,
+	    d->cfg->shutdown_grace_ms);
+	for (unsigned i = 0; i < d->nlsn; i++) {
+		lsn_free(d->lsn[i]);
+		d->lsn[i] = NULL;
+	}
+	for (unsigned i = 0; i < d->cfg->nlinks; i++)
+		link_shutdown(d->links[i]);
+	grace.tv_sec = d->cfg->shutdown_grace_ms / 1000;
+	grace.tv_usec = (d->cfg->shutdown_grace_ms % 1000) * 1000;
+	event_base_loopexit(d->base, &grace);
+	d->grace = event_new(d->base, -1, EV_PERSIST, grace_cb, d);
+	event_add(d->grace, &tick);
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		log_msg(d->log, LOG_INFO, NULL, "sighup", "action=none "
+		    "note=\"nothing to reload yet\"");
+		return;
+	}
+	stop(d, sig == SIGINT ? "sigint" : "sigterm");
+}
+
+static int
+same_address(const struct cfg_link *a, const struct cfg_link *b)
+{
+	return a->listen_port != 0 && a->listen_port == b->listen_port &&
+	    strcmp(a->listen_host, b->listen_host) == 0;
+}
+
+/* One listener per distinct server address; port 0 is never shared. */
+static int
+start_listeners(struct daemon *d, char **cause)
+{
+	const struct cfg *cfg = d->cfg;
+	unsigned n = cfg->nlinks ? cfg->nlinks : 1;
+
+	d->lsn = xcalloc(n, sizeof *d->lsn);
+	d->lsn_first = xcalloc(n, sizeof *d->lsn_first);
+	for (unsigned i = 0; i < cfg->nlinks; i++) {
+		const struct cfg_link *l = &cfg->links[i];
+		unsigned k;
+
+		if (l->mode != LINK_MODE_SERVER)
+			continue;
+		for (k = 0; k < d->nlsn; k++)
+			if (same_address(&cfg->links[d->lsn_first[k]], l))
+				break;
+		if (k == d->nlsn) {
+			d->lsn[k] = lsn_new(&d->env, l->listen_host,
+			    l->listen_port, cfg_link_role(l), cause);
+			if (d->lsn[k] == NULL)
+				return -1;
+			d->lsn_first[k] = i;
+			d->nlsn++;
+		}
+		lsn_add_link(d->lsn[k], d->links[i]);
+	}
+	return 0;
+}
+
+static int
+start(struct daemon *d, char **cause)
+{
+	evthread_use_pthreads();	/* before any worker thread exists */
+	d->base = event_base_new();
+	if (d->base == NULL) {
+		*cause = xstrdup("cannot create the event loop");
+		return -1;
+	}
+	d->env.base = d->base;
+	d->env.log = d->log;
+	d->env.dns = evdns_base_new(d->base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
+	if (d->env.dns == NULL)	/* no resolv.conf: addresses still work */
+		d->env.dns = evdns_base_new(d->base, 0);
+	d->app = app_new(d->log);
+	d->links = xcalloc(d->cfg->nlinks, sizeof *d->links);
+	for (unsigned i = 0; i < d->cfg->nlinks; i++)
+		d->links[i] = link_new(&d->env, &d->cfg->links[i],
+		    d->cfg->stats_interval_ms, &daemon_link_cbs, d->app);
+	if (start_listeners(d, cause) != 0)
+		return -1;
+	d->sig_int = evsignal_new(d->base, SIGINT, signal_cb, d);
+	d->sig_term = evsignal_new(d->base, SIGTERM, signal_cb, d);
+	d->sig_hup = evsignal_new(d->base, SIGHUP, signal_cb, d);
+	event_add(d->sig_int, NULL);
+	event_add(d->sig_term, NULL);
+	event_add(d->sig_hup, NULL);
+	return 0;
+}
+
+static void
+teardown(struct daemon *d)
+{
+	for (unsigned i = 0; i < d->nlsn; i++)
+		lsn_free(d->lsn[i]);
+	for (unsigned i = 0; d->links != NULL && i < d->cfg->nlinks; i++)
+		if (d->links[i] != NULL)
+			link_log_stats(d->links[i]);
+	for (unsigned i = 0; d->links != NULL && i < d->cfg->nlinks; i++)
+		link_free(d->links[i]);
+	/* Let closed connections run their deferred frees. */
+	if (d->base != NULL)
+		event_base_loop(d->base, EVLOOP_NONBLOCK);
+	free(d->links);
+	free(d->lsn);
+	free(d->lsn_first);
+	app_free(d->app);
+	if (d->grace != NULL)
+		event_free(d->grace);
+	if (d->sig_int != NULL) {
+		event_free(d->sig_int);
+		event_free(d->sig_term);
+		event_free(d->sig_hup);
+	}
+	if (d->env.dns != NULL)
+		evdns_base_free(d->env.dns, 0);
+	if (d->base != NULL)
+		event_base_free(d->base);
+}
+
+static int
+load_config(const char *path, struct cfg **cfg)
+{
+	char *cause = NULL;
+	int rc;
+
+	rc = path != NULL ? cfg_load(path, cfg, &cause) :
+	    cfg_load_embedded(cfg, &cause);
+	if (rc != 0) {
+		fprintf(stderr, "numvertd: %s\n", cause);
+		free(cause);
+	}
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "check-config", no_argument, NULL, 'k' },
+		{ "print-example-config", no_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct daemon d;
+	const char *path = NULL;
+	char *cause = NULL;
+	int ch, check = 0, rc = 0;
+
+	memset(&d, 0, sizeof d);
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'k':
+			check = 1;
+			break;
+		case 'e':
+			cfg_write_example(stdout);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (load_config(path, &d.cfg) != 0)
+		return EXIT_USAGE;
+	if (check) {
+		printf("%s: ok (%u link%s)\n", d.cfg->source, d.cfg->nlinks,
+		    d.cfg->nlinks == 1 ? "" : "s");
+		cfg_free(d.cfg);
+		return 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	d.log = g_log = log_new(STDERR_FILENO, (enum log_level)d.cfg->log_level);
+	event_set_log_callback(libevent_log_cb);
+	log_msg(d.log, LOG_INFO, NULL, "starting", "config=%s links=%u "
+	    "pid=%ld", d.cfg->source, d.cfg->nlinks, (long)getpid());
+	if (start(&d, &cause) != 0) {
+		log_msg(d.log, LOG_ERROR, NULL, "start_failed", "why=\"%s\"",
+		    cause);
+		free(cause);
+		rc = EXIT_START;
+	} else {
+		event_base_dispatch(d.base);
+		log_msg(d.log, LOG_INFO, NULL, "stopped", NULL);
+	}
+	teardown(&d);
+	cfg_free(d.cfg);
+	log_free(d.log);
+	return rc;
+}
