@@ -228,21 +228,42 @@ lsn_closed_cb(struct smpp_conn *c, enum conn_end why, uint32_t status,
 	pend_remove(arg, c);
 }
 
+static int
+sockaddr_of(const char *host, unsigned port, struct sockaddr_storage *ss,
+    int *len)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof *ss);
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		*len = sizeof *sin;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		*len = sizeof *sin6;
+		return 0;
+	}
+	return -1;
+}
+
 struct listener *
 lsn_new(struct conn_env *env, const char *host, unsigned port, int role,
     char **cause)
 {
 	struct listener *ls = xcalloc(1, sizeof *ls);
 	struct sockaddr_storage ss;
-	int sslen = sizeof ss;
+	int sslen;
 	char spec[96];
 
 	snprintf(spec, sizeof spec, strchr(host, ':') ? "[%s]:%u" : "%s:%u",
 	    host, port);
-	memset(&ss, 0, sizeof ss);
-	if (evutil_parse_sockaddr_port(spec, (struct sockaddr *)&ss,
-	    &sslen) != 0) {
-		*cause = xasprintf("listen %s: not an address:port", spec);
+	if (sockaddr_of(host, port, &ss, &sslen) != 0) {
+		*cause = xasprintf("listen %s: not an IPv4 or IPv6 address", spec);
 		goto fail;
 	}
 	ls->env = env;

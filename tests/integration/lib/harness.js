@@ -146,7 +146,7 @@ function nodeSmsc(handlers = {}) {
     st.sessions.push(s);
     s.on('error', () => {});
     const onBind = (p) => {
-      st.binds.push({ cmd: p.command, system_id: p.system_id, password: p.password, session: s });
+      st.binds.push({ cmd: p.command, system_id: p.system_id, password: p.password, session: s, at: Date.now() });
       const status = handlers.bind ? handlers.bind(s, p) : 0;
       s.send(p.response({ command_status: status, system_id: 'NODESMSC' }));
       if (status === 0 && handlers.bound) handlers.bound(s, p);
