@@ -665,8 +665,10 @@ link_shutdown(struct link *l)
 	if (l->nqueued > 0)
 		LLOG(l, LOG_WARN, "mt_unsent_at_shutdown", "count=%u",
 		    l->nqueued);
+	if (n == 0)
+		return;
 	/* Callbacks edit l->conns while we walk it. */
-	copy = xreallocarray(NULL, n ? n : 1, sizeof *copy);
+	copy = xreallocarray(NULL, n, sizeof *copy);
 	memcpy(copy, l->conns, n * sizeof *copy);
 	for (unsigned i = 0; i < n; i++)
 		conn_unbind(copy[i]);
