@@ -22,7 +22,7 @@
 #define REASM_MAX 256u
 
 struct partial {
-	char to[21], from[21];
+	char to[65], from[21];
 	uint32_t ref;		/* kind << 16 | reference */
 	unsigned total, got;
 	char *part[256];	/* decoded UTF-8 per part */

@@ -31,7 +31,7 @@ struct sim_mo {
 
 /* An MT as read. */
 struct sim_mt {
-	char to[21];		/* destination: the handset */
+	char to[65];		/* destination: the handset (data_sm: 64) */
 	char from[21];		/* source: the short code */
 	int ussd;		/* carries ussd_service_op */
 	enum sim_verdict verdict;

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Counters and latency samples of a load run, and its result block
+ * (text or one JSON object). Samples are kept whole (4 octets each)
+ * and sorted once at the end, so percentiles are exact.
+ */
+#ifndef NV_SIM_STATS_H
+#define NV_SIM_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct sim_stats;
+
+/* What the run was, for the header of the result. */
+struct sim_stats_info {
+	const char *kind;	/* "sms", "ussd" */
+	const char *role;	/* "smsc", "esme" */
+	unsigned binds;
+	unsigned window;
+	unsigned long count;
+	unsigned long rate;	/* 0 = max */
+	unsigned steps;
+};
+
+/* max = most MOs the run can send (sample capacity). */
+struct sim_stats *sim_stats_new(const struct sim_stats_info *info,
+    unsigned long max);
+void sim_stats_free(struct sim_stats *s);
+
+void sim_stats_start(struct sim_stats *s);
+void sim_stats_sent(struct sim_stats *s);
+/* A response (or CONN_ST_TIMEOUT / CONN_ST_CLOSED) after lat µs. */
+void sim_stats_resp(struct sim_stats *s, uint32_t status, uint64_t lat,
+    uint64_t now);
+void sim_stats_reply(struct sim_stats *s, uint64_t lat, uint64_t now);
+/* An MT that matched no MO waiting for one. */
+void sim_stats_stray(struct sim_stats *s);
+/* Replies still awaited when the run ended. */
+void sim_stats_missing(struct sim_stats *s, unsigned long n);
+
+void sim_stats_print(struct sim_stats *s, int json, FILE *f);
+
+/* 1 if every MO got a response and, if asked, every reply came. */
+int sim_stats_complete(const struct sim_stats *s, int expect_reply);
+
+#endif
