@@ -620,6 +620,26 @@ test_resp_bodies(void **state)
 	expect_built(&p, SMPP_DEC_OK, SMPP_ROK, "");
 }
 
+/* receipted_message_id without a NUL as the PDU's last octets. */
+static void
+test_receipt_without_nul_at_end(void **state)
+{
+	struct tu_pdu p;
+	struct dec d;
+	size_t n;
+	uint8_t *b;
+
+	(void)state;
+	tu_begin(&p, SMPP_DELIVER_SM, 0, 8);
+	tu_sm_body(&p, "22376123456", "36123", "id:3F2A1B01", 11);
+	tu_puttlv(&p, SMPP_TAG_RECEIPTED_MESSAGE_ID, "3F2A1B01", 8);
+	b = tu_end(&p, &n);
+	decode(b, n, &d);
+	free(b);
+	assert_int_equal(d.rc, SMPP_DEC_OK);
+	assert_string_equal(d.pdu.tlv.receipted_message_id, "3F2A1B01");
+}
+
 /* Status and cause are optional outputs. */
 static void
 test_null_outputs(void **state)
@@ -755,6 +775,7 @@ main(void)
 		cmocka_unit_test(test_sm_length),
 		cmocka_unit_test(test_unknown_commands),
 		cmocka_unit_test(test_resp_bodies),
+		cmocka_unit_test(test_receipt_without_nul_at_end),
 		cmocka_unit_test(test_null_outputs),
 		cmocka_unit_test(test_libsmpp34_log_bounded),
 		cmocka_unit_test(test_mutations),
