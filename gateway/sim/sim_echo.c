@@ -56,7 +56,11 @@ static void
 help(void)
 {
 	printf("usage: numvert-smsc echo-esme --connect HOST:PORT [options]\n"
-	    "Binds as ESME (transceiver by default) and answers every MO.\n\n"
+	    "       numvert-smsc echo-esme --listen HOST:PORT [options]\n"
+	    "Binds as ESME (transceiver by default) and answers every MO. "
+	    "With --listen\nit is an SMSC that answers every submit_sm with "
+	    "a deliver_sm instead\n(numvertd's server mode, for load "
+	    "--connect).\n\n"
 	    "  --text T            SMS reply text (default \"ok\")\n"
 	    "  --ussd-text T       USSD reply text (default \"ok\")\n"
 	    "  --ussd-reply end|continue   op 0x11 (17) with the end bit, "
@@ -124,6 +128,12 @@ on_mo(void *arg, const struct smpp_pdu *pdu, const char *msgid)
 	e->mos++;
 	if (e->qlen >= ECHO_QUEUE_MAX)
 		return SMPP_RMSGQFUL;
+	/* An abort (op 0x81 = 129, or the its end bit) gets no answer. */
+	if ((pdu->tlv.have & SMPP_HAVE_USSD_SERVICE_OP) &&
+	    (pdu->tlv.ussd_service_op == 0x81 ||
+	    ((pdu->tlv.have & SMPP_HAVE_ITS_SESSION_INFO) &&
+	    (pdu->tlv.its_session_info[1] & 0x01))))
+		return SMPP_ROK;
 	memset(&r, 0, sizeof r);
 	/* The MO's destination (short code or service) answers. */
 	snprintf(r.to, sizeof r.to, "%s", pdu->source_addr);
@@ -210,9 +220,7 @@ parse(struct echo *e, struct sim_link_opts *lo, int argc, char **argv,
 	if (optind != argc)
 		return sim_usage_error("echo-esme", "unexpected '%s'",
 		    argv[optind]), -1;
-	if (!lo->connect)
-		return sim_usage_error("echo-esme", "--connect HOST:PORT is "
-		    "required"), -1;
+	/* Listening, it stands in for numvertd's server mode (SMSC role). */
 	return sim_link_finish(lo, "echo-esme");
 }
 
@@ -225,6 +233,8 @@ sim_echo_main(struct sim_ctx *ctx, int argc, char **argv)
 	struct sim_mo_opts mo = { SIM_ENC_AUTO, SIM_DC_GSM7 };
 	struct sim_ussd_sess s = { 0, 0, 0 };
 	const char *text = "ok", *utext = "ok", *err, *cause;
+	char tbuf[SIM_MO_MAX], ubuf[SIM_MO_MAX];
+	size_t tl, ul;
 	int port, rc = SIM_EXIT_USAGE;
 
 	memset(&e, 0, sizeof e);
@@ -233,6 +243,12 @@ sim_echo_main(struct sim_ctx *ctx, int argc, char **argv)
 	sim_link_defaults(&lo, 100);
 	if (parse(&e, &lo, argc, argv, &text, &utext) != 0)
 		return SIM_EXIT_USAGE;
+	/* The texts take the transcript escapes (\n for a new line). */
+	if (sim_unescape(text, tbuf, sizeof tbuf, &tl) != 0 ||
+	    sim_unescape(utext, ubuf, sizeof ubuf, &ul) != 0)
+		return sim_usage_error("echo-esme", "bad escape in a text");
+	text = tbuf;
+	utext = ubuf;
 	if (sim_mo_sms(&e.sms, &mo, "1", "1", text, &err) != 0 ||
 	    sim_mo_ussd(&e.ussd, &mo, sim_dialect_default(), &s,
 	    SIM_USSD_BEGIN, "1", "1", utext, &err) != 0)
@@ -245,11 +261,17 @@ sim_echo_main(struct sim_ctx *ctx, int argc, char **argv)
 	e.sms.pdu.dest_addr_npi = e.ussd.pdu.dest_addr_npi = 1;
 	sim_raise_nofile(lo.binds * 2u + 64u);
 	sim_link_peer(&lo, "sim=echo", &po);
-	po.reconnect_ms = 1000;
+	po.reconnect_ms = lo.connect ? 1000 : 0;
 	e.peer = sim_peer_new(ctx, &po, &echo_cbs, &e, &port, &cause);
 	if (e.peer == NULL) {
 		fprintf(stderr, "numvert-smsc echo-esme: %s\n", cause);
+		free(e.q);
 		return SIM_EXIT_USAGE;
+	}
+	if (lo.port_file != NULL && sim_write_port_file(lo.port_file, port)) {
+		fprintf(stderr, "numvert-smsc echo-esme: cannot write %s\n",
+		    lo.port_file);
+		sim_peer_shutdown(e.peer);
 	}
 	e.sig = sim_signals_new(ctx->base, on_signal, &e);
 	event_base_dispatch(ctx->base);

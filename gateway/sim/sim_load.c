@@ -58,7 +58,7 @@ struct load {
 	unsigned long nmo, mo_cap, outstanding, awaiting;
 	uint64_t t0, last_progress;
 	int started, finished;
-	struct event *tick, *bindwait, *hold;
+	struct event *tick, *bindwait, *hold, *done;
 };
 
 enum { OPT_COUNT = SIM_OPT_FIRST_OWN, OPT_RATE, OPT_KIND, OPT_EXPECT,
@@ -271,10 +271,21 @@ dlg_advance(struct load *l, unsigned long i, int ended)
 static void
 check_done(struct load *l)
 {
+	struct timeval zero = { 0, 0 };
+
 	if (l->finished || l->next_new < l->count || l->rlen > 0 ||
 	    l->outstanding > 0 || l->awaiting > 0)
 		return;
-	finish(l);
+	/* Not from inside an MT callback: its response must go first. */
+	evtimer_add(l->done, &zero);
+}
+
+static void
+done_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	finish(arg);
 }
 
 static void
@@ -362,6 +373,7 @@ stop(struct load *l)
 	event_del(l->tick);
 	event_del(l->bindwait);
 	event_del(l->hold);
+	event_del(l->done);
 	sim_peer_shutdown(l->peer);
 }
 
@@ -605,6 +617,8 @@ load_free(struct load *l)
 		event_free(l->bindwait);
 	if (l->hold != NULL)
 		event_free(l->hold);
+	if (l->done != NULL)
+		event_free(l->done);
 	sim_peer_free(l->peer);
 	sim_stats_free(l->st);
 	free(l->d);
@@ -647,6 +661,7 @@ sim_load_main(struct sim_ctx *ctx, int argc, char **argv)
 	l.tick = event_new(ctx->base, -1, EV_PERSIST, tick_cb, &l);
 	l.bindwait = evtimer_new(ctx->base, bindwait_cb, &l);
 	l.hold = evtimer_new(ctx->base, hold_cb, &l);
+	l.done = evtimer_new(ctx->base, done_cb, &l);
 	l.sig = sim_signals_new(ctx->base, on_signal, &l);
 	{
 		struct timeval tv = sim_tv(l.lo.bind_wait_ms);

@@ -91,6 +91,27 @@ sim_parse_duration(const char *s, unsigned *ms)
 }
 
 int
+sim_status_parse(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	for (uint32_t st = 0; st < 0x100; st++) {
+		if (strcmp(smpp_status_name(st), s) == 0) {
+			*out = st;
+			return 0;
+		}
+	}
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 ||
+	    v > 0xffffffffu)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
 sim_valid_addr(const char *s)
 {
 	size_t n = 0;

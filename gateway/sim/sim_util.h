@@ -49,6 +49,9 @@ int sim_parse_duration(const char *s, unsigned *ms);
 int sim_parse_uint(const char *s, unsigned long min, unsigned long max,
     unsigned long *out);
 
+/* Parses a status: "ESME_RTHROTTLED" or a number ("0x58", "88"). */
+int sim_status_parse(const char *s, uint32_t *out);
+
 /* 1 if s is 1..SIM_ADDR_MAX decimal digits. */
 int sim_valid_addr(const char *s);
 
