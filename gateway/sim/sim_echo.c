@@ -157,10 +157,13 @@ on_done(void *arg, void *ctx, uint32_t status)
 	struct echo *e = arg;
 
 	(void)ctx;
-	if (status == SMPP_ROK)
+	if (status == SMPP_ROK) {
 		e->acked++;
-	else
+	} else {
 		e->failed++;
+		log_msg(e->ctx->log, LOG_WARN, "sim=echo", "reply_failed",
+		    "status=0x%08x name=%s", status, smpp_status_name(status));
+	}
 	pump(e);
 }
 
