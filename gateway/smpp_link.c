@@ -353,7 +353,13 @@ link_queue_mt(struct link *l, const struct link_mt *mt)
 	TAILQ_INSERT_TAIL(&l->queue, it, q);
 	l->nqueued++;
 	l->st.mt_queued++;
-	pump(l);
+	/*
+	 * Send from the loop, not from here: the MO's response, written
+	 * by the caller right after, then precedes the reply (synchronous
+	 * peers like Net::SMPP discard a PDU that comes before the response
+	 * they wait for), and replies to a burst of MOs go out together.
+	 */
+	event_active(l->pump_ev, EV_TIMEOUT, 0);
 	return 0;
 }
 

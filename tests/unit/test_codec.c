@@ -540,6 +540,79 @@ test_encode_refusals(void **state)
 	free(buf);
 }
 
+/*
+ * SMPP 3.4 §5.3.2.32: short_message and message_payload never together.
+ * smpp_decode() refuses such a PDU with ESME_ROPTPARNOTALLWD, so the
+ * encoder must not produce one: a carrier would refuse it the same way.
+ */
+static void
+test_encode_refuses_sm_and_payload(void **state)
+{
+	static const uint32_t ids[] = { SMPP_SUBMIT_SM, SMPP_DELIVER_SM };
+	uint8_t *buf = malloc(BIG), pl[3] = { 'a', 'b', 'c' };
+
+	(void)state;
+	assert_non_null(buf);
+	for (size_t i = 0; i < TU_NELEM(ids); i++) {
+		struct smpp_pdu p, q;
+		const char *cause = "";
+		uint32_t st;
+		int n;
+
+		fill_sm(&p, ids[i], 1, 5);
+		p.tlv.have = SMPP_HAVE_MESSAGE_PAYLOAD;
+		p.tlv.message_payload = pl;
+		p.tlv.message_payload_len = sizeof pl;
+		n = smpp_encode(&p, buf, BIG, &cause);
+		if (n > 0) {
+			/* Show why it matters: our own decoder refuses it. */
+			enum smpp_dec rc = smpp_decode(buf, (size_t)n, &q, &st,
+			    &cause);
+
+			fail_msg("%s with short_message and message_payload "
+			    "encoded (%d octets); smpp_decode says rc=%d "
+			    "status=0x%x %s", smpp_cmd_name(ids[i]), n, rc, st,
+			    cause);
+		}
+		assert_int_equal(n, -1);
+	}
+	free(buf);
+}
+
+/*
+ * receipted_message_id is a C-octet string of at most 65 octets with its
+ * NUL. A struct whose 65 octets hold no NUL must be refused, as the
+ * mandatory strings are, or sent terminated: never as 65 octets of text.
+ */
+static void
+test_encode_receipt_always_terminated(void **state)
+{
+	uint8_t *buf = malloc(BIG);
+	struct smpp_pdu p;
+	size_t base;
+	int n;
+
+	(void)state;
+	assert_non_null(buf);
+	fill_sm(&p, SMPP_DELIVER_SM, 1, 0);
+	base = body_len(&p);
+	p.tlv.have = SMPP_HAVE_RECEIPTED_MESSAGE_ID;
+	memset(p.tlv.receipted_message_id, 'r',
+	    sizeof p.tlv.receipted_message_id);
+	n = smpp_encode(&p, buf, BIG, NULL);
+	if (n > 0) {
+		uint16_t len = (uint16_t)(buf[base + 2] << 8 | buf[base + 3]);
+
+		assert_int_equal(buf[base] << 8 | buf[base + 1],
+		    SMPP_TAG_RECEIPTED_MESSAGE_ID);
+		if (buf[base + 4 + len - 1] != 0)
+			fail_msg("receipted_message_id sent as %u octets "
+			    "without a NUL (last octet 0x%02x)", len,
+			    buf[base + 4 + len - 1]);
+	}
+	free(buf);
+}
+
 /* The encoder writes nothing past size, even when it fails. */
 static void
 test_encode_stays_in_buffer(void **state)
@@ -577,6 +650,8 @@ main(void)
 		cmocka_unit_test(test_rt_data_sm),
 		cmocka_unit_test(test_rt_message_id_resps),
 		cmocka_unit_test(test_encode_refusals),
+		cmocka_unit_test(test_encode_refuses_sm_and_payload),
+		cmocka_unit_test(test_encode_receipt_always_terminated),
 		cmocka_unit_test(test_encode_stays_in_buffer),
 	};
 
