@@ -416,6 +416,12 @@ on_binds(void *arg, unsigned mo, unsigned all)
 	struct timeval tv = sim_tv(1);
 
 	(void)all;
+	if (!l->started && !l->finished && sim_peer_dead(l->peer)) {
+		fprintf(stderr, "numvert-smsc load: no bind succeeded\n");
+		l->finished = 1;
+		stop(l);
+		return;
+	}
 	if (l->started || mo < l->lo.binds)
 		return;
 	l->started = 1;

@@ -332,8 +332,9 @@ pc_closed(struct smpp_conn *c, enum conn_end why, uint32_t status, void *arg)
 	pc->c = NULL;
 	pc->bound = 0;
 	p->nopen--;
-	if (was_bound)
-		recount(p);
+	/* Also after a refused bind, so owners can see nothing is left. */
+	(void)was_bound;
+	recount(p);
 	if (p->shutting) {
 		if (p->nopen == 0)
 			event_del(p->failsafe);
@@ -382,6 +383,12 @@ unsigned
 sim_peer_mo_binds(const struct sim_peer *p)
 {
 	return p->nmo;
+}
+
+int
+sim_peer_dead(const struct sim_peer *p)
+{
+	return p->o.connect && p->o.reconnect_ms == 0 && p->nopen == 0;
 }
 
 void

@@ -36,7 +36,8 @@ struct sim_peer_opts {
 };
 
 struct sim_peer_cbs {
-	/* Binds changed: mo = binds that can take an MO, all = bound. */
+	/* Binds or connections changed: mo = binds that can take an MO,
+	 * all = bound. */
 	void (*binds)(void *arg, unsigned mo, unsigned all);
 	/*
 	 * An MT arrived (submit_sm/data_sm as SMSC, deliver_sm as ESME).
@@ -71,6 +72,9 @@ int sim_peer_send(struct sim_peer *p, struct smpp_pdu *pdu, void *ctx);
 
 /* Binds that can take an MO now or later. */
 unsigned sim_peer_mo_binds(const struct sim_peer *p);
+
+/* 1 when we connect, do not reconnect, and every connection is gone. */
+int sim_peer_dead(const struct sim_peer *p);
 
 /*
  * Stops listening and reconnecting and unbinds every session; sessions

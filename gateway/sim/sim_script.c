@@ -442,6 +442,11 @@ on_binds(void *arg, unsigned mo, unsigned all)
 	struct script *sc = arg;
 
 	(void)all;
+	if (sc->st == S_WAIT_BINDS && sim_peer_dead(sc->peer)) {
+		sc->rc = SIM_EXIT_USAGE;
+		finalize(sc, "no bind succeeded; nothing was run");
+		return;
+	}
 	if (sc->st == S_WAIT_BINDS && mo >= sc->lo.binds) {
 		evtimer_del(sc->timer);
 		sc->st = S_RUN;
