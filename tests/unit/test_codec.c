@@ -655,5 +655,9 @@ main(void)
 		cmocka_unit_test(test_encode_stays_in_buffer),
 	};
 
+	/* prove reads TAP; an explicit CMOCKA_MESSAGE_OUTPUT still wins. */
+	if (getenv("CMOCKA_MESSAGE_OUTPUT") == NULL)
+		cmocka_set_message_output(CM_OUTPUT_TAP);
+
 	return cmocka_run_group_tests_name("codec", tests, NULL, NULL) != 0;
 }

@@ -509,6 +509,10 @@ main(void)
 	size_t n = 0;
 	int failed;
 
+	/* prove reads TAP; an explicit CMOCKA_MESSAGE_OUTPUT still wins. */
+	if (getenv("CMOCKA_MESSAGE_OUTPUT") == NULL)
+		cmocka_set_message_output(CM_OUTPUT_TAP);
+
 	snprintf(path, sizeof path, "%s/%s/expected.json", tu_top(),
 	    FIXTURE_DIR);
 	expected = json_load_file(path, 0, &err);

@@ -467,5 +467,9 @@ main(void)
 		cmocka_unit_test(test_levels),
 	};
 
+	/* prove reads TAP; an explicit CMOCKA_MESSAGE_OUTPUT still wins. */
+	if (getenv("CMOCKA_MESSAGE_OUTPUT") == NULL)
+		cmocka_set_message_output(CM_OUTPUT_TAP);
+
 	return cmocka_run_group_tests_name("log", tests, NULL, NULL) != 0;
 }

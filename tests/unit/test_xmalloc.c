@@ -197,5 +197,9 @@ main(void)
 		cmocka_unit_test(test_array_size),
 	};
 
+	/* prove reads TAP; an explicit CMOCKA_MESSAGE_OUTPUT still wins. */
+	if (getenv("CMOCKA_MESSAGE_OUTPUT") == NULL)
+		cmocka_set_message_output(CM_OUTPUT_TAP);
+
 	return cmocka_run_group_tests_name("xmalloc", tests, NULL, NULL) != 0;
 }
