@@ -36,6 +36,8 @@ struct echo {
 	size_t qhead, qlen, qcap;
 	int ussd_end;
 	int quiet;
+	int pump_armed;
+	struct event *pump_ev;
 	unsigned long mos, sent, acked, failed;
 };
 
@@ -118,6 +120,17 @@ pump(struct echo *e)
 	}
 }
 
+static void
+pump_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct echo *e = arg;
+
+	(void)fd;
+	(void)what;
+	e->pump_armed = 0;
+	pump(e);
+}
+
 static uint32_t
 on_mo(void *arg, const struct smpp_pdu *pdu, const char *msgid)
 {
@@ -147,7 +160,13 @@ on_mo(void *arg, const struct smpp_pdu *pdu, const char *msgid)
 		fflush(stdout);
 	}
 	q_push(e, &r);
-	pump(e);
+	/* Reply after the MO's response, as numvertd does: next loop turn. */
+	if (!e->pump_armed) {
+		struct timeval zero = { 0, 0 };
+
+		e->pump_armed = 1;
+		evtimer_add(e->pump_ev, &zero);
+	}
 	return SMPP_ROK;
 }
 
@@ -184,6 +203,7 @@ on_signal(void *arg)
 
 	sim_signals_free(e->sig);
 	e->sig = NULL;
+	evtimer_del(e->pump_ev);
 	sim_peer_shutdown(e->peer);
 }
 
@@ -262,12 +282,14 @@ sim_echo_main(struct sim_ctx *ctx, int argc, char **argv)
 	e.sms.pdu.source_addr_npi = e.ussd.pdu.source_addr_npi = 0;
 	e.sms.pdu.dest_addr_ton = e.ussd.pdu.dest_addr_ton = 1;
 	e.sms.pdu.dest_addr_npi = e.ussd.pdu.dest_addr_npi = 1;
+	e.pump_ev = evtimer_new(ctx->base, pump_cb, &e);
 	sim_raise_nofile(lo.binds * 2u + 64u);
 	sim_link_peer(&lo, "sim=echo", &po);
 	po.reconnect_ms = lo.connect ? 1000 : 0;
 	e.peer = sim_peer_new(ctx, &po, &echo_cbs, &e, &port, &cause);
 	if (e.peer == NULL) {
 		fprintf(stderr, "numvert-smsc echo-esme: %s\n", cause);
+		event_free(e.pump_ev);
 		free(e.q);
 		return SIM_EXIT_USAGE;
 	}
@@ -283,6 +305,7 @@ sim_echo_main(struct sim_ctx *ctx, int argc, char **argv)
 	rc = SIM_EXIT_OK;
 	sim_signals_free(e.sig);
 	sim_peer_free(e.peer);
+	event_free(e.pump_ev);
 	free(e.q);
 	return rc;
 }
