@@ -18,6 +18,7 @@
 #include "base/limits.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
+#include "smpp_window.h"
 
 enum conn_state {
 	CONN_CONNECTING,
@@ -64,15 +65,6 @@ static const char *const bind_names[] = {
 /* Time allowed to flush the last PDUs (an unbind_resp) before closing. */
 #define FLUSH_MS 2000u
 
-/* A request we sent and whose response we wait for. */
-struct pending {
-	uint32_t seq;
-	uint32_t cmd;
-	void *ctx;
-	uint64_t deadline;
-	int used;
-};
-
 struct smpp_conn {
 	struct conn_env *env;
 	uint64_t id;
@@ -89,12 +81,12 @@ struct smpp_conn {
 	char peer[80];
 
 	uint32_t next_seq;
-	struct pending *pend;		/* window + control requests */
-	unsigned npend;
+	struct smpp_window *win;	/* window + control requests */
 	unsigned nuser;			/* user requests outstanding */
 	unsigned inbound;		/* requests we have not answered */
 	unsigned timeouts;		/* consecutive response timeouts */
 	int enquire_out;
+	int peer_unbound;		/* unbind received: close once read out */
 	int read_blocked;
 	int flush_on_close;
 	uint64_t opened_ms, last_rx_ms;
@@ -156,14 +148,8 @@ copy_params(struct smpp_conn *c, const struct conn_params *p)
 		c->p.window = 1;
 	if (c->p.window > NV_SMPP_WINDOW_MAX)
 		c->p.window = NV_SMPP_WINDOW_MAX;
-	/* The table grows only when a new owner allows a larger window. */
-	if (c->npend < c->p.window + 3u) {
-		c->pend = xreallocarray(c->pend, c->p.window + 3u,
-		    sizeof *c->pend);
-		memset(c->pend + c->npend, 0,
-		    (c->p.window + 3u - c->npend) * sizeof *c->pend);
-		c->npend = c->p.window + 3u;
-	}
+	/* Bind, unbind and enquire_link may be out beside the window. */
+	win_reserve(c->win, c->p.window + 3u);
 }
 
 /* Housekeeping runs often enough to honour the response deadline. */
@@ -193,6 +179,7 @@ conn_new(struct conn_env *env, const struct conn_params *p,
 	c->cbs = cbs;
 	c->arg = arg;
 	c->next_seq = 1;
+	c->win = win_new(4);
 	copy_params(c, p);
 	snprintf(c->prefix, sizeof c->prefix, "%s conn=%llu", log_prefix,
 	    (unsigned long long)c->id);
@@ -232,7 +219,7 @@ conn_connect(struct conn_env *env, const char *host, int port,
 	if (c->bev == NULL) {
 		event_free(c->tick);
 		event_free(c->resume);
-		free(c->pend);
+		win_free(c->win);
 		free(c);
 		return NULL;
 	}
@@ -288,7 +275,7 @@ conn_accept(struct conn_env *env, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		event_free(c->tick);
 		event_free(c->resume);
-		free(c->pend);
+		win_free(c->win);
 		free(c);
 		return NULL;
 	}
@@ -406,31 +393,12 @@ send_simple(struct smpp_conn *c, uint32_t cmd, uint32_t seq, uint32_t status)
 	(void)write_pdu(c, &pdu);
 }
 
-static struct pending *
+static int
 pend_add(struct smpp_conn *c, uint32_t seq, uint32_t cmd, void *ctx)
 {
-	for (unsigned i = 0; i < c->npend; i++) {
-		struct pending *pd = &c->pend[i];
+	struct win_entry e = { seq, cmd, ctx, now_ms() + c->p.response_ms };
 
-		if (!pd->used) {
-			pd->used = 1;
-			pd->seq = seq;
-			pd->cmd = cmd;
-			pd->ctx = ctx;
-			pd->deadline = now_ms() + c->p.response_ms;
-			return pd;
-		}
-	}
-	return NULL;
-}
-
-static struct pending *
-pend_find(struct smpp_conn *c, uint32_t seq)
-{
-	for (unsigned i = 0; i < c->npend; i++)
-		if (c->pend[i].used && c->pend[i].seq == seq)
-			return &c->pend[i];
-	return NULL;
+	return win_add(c->win, &e);
 }
 
 static int
@@ -445,7 +413,7 @@ static void
 send_control(struct smpp_conn *c, struct smpp_pdu *pdu)
 {
 	pdu->sequence_number = take_seq(c);
-	if (pend_add(c, pdu->sequence_number, pdu->command_id, NULL) == NULL)
+	if (pend_add(c, pdu->sequence_number, pdu->command_id, NULL) != 0)
 		return;	/* three control slots: cannot happen */
 	(void)write_pdu(c, pdu);
 }
@@ -453,7 +421,7 @@ send_control(struct smpp_conn *c, struct smpp_pdu *pdu)
 enum conn_send_result
 conn_send(struct smpp_conn *c, struct smpp_pdu *pdu, void *ctx)
 {
-	struct pending *pd;
+	struct win_entry e;
 
 	if (!conn_can_send(c))
 		return CONN_BUSY;
@@ -462,11 +430,10 @@ conn_send(struct smpp_conn *c, struct smpp_pdu *pdu, void *ctx)
 	    !is_user_cmd(pdu->command_id))
 		return CONN_INVALID;
 	pdu->sequence_number = take_seq(c);
-	if ((pd = pend_add(c, pdu->sequence_number, pdu->command_id, ctx)) ==
-	    NULL)
+	if (pend_add(c, pdu->sequence_number, pdu->command_id, ctx) != 0)
 		return CONN_BUSY;
 	if (write_pdu(c, pdu) != 0) {
-		pd->used = 0;
+		(void)win_take(c->win, pdu->sequence_number, &e);
 		return CONN_INVALID;
 	}
 	c->nuser++;
@@ -657,31 +624,31 @@ on_control_resp(struct smpp_conn *c, uint32_t cmd, uint32_t status)
 static void
 on_response(struct smpp_conn *c, const struct smpp_pdu *pdu)
 {
-	struct pending *pd;
-	uint32_t cmd;
-	void *ctx;
+	struct win_entry e;
+	int found;
 
 	/* Kannel nacks with sequence 0: it matches nothing of ours. */
-	pd = pdu->sequence_number != 0 ? pend_find(c, pdu->sequence_number) :
-	    NULL;
-	if (pd == NULL || (pdu->command_id != SMPP_GENERIC_NACK &&
-	    smpp_resp_of(pd->cmd) != pdu->command_id)) {
+	found = pdu->sequence_number != 0 &&
+	    win_take(c->win, pdu->sequence_number, &e) == 0;
+	if (found && pdu->command_id != SMPP_GENERIC_NACK &&
+	    smpp_resp_of(e.cmd) != pdu->command_id) {
+		(void)win_add(c->win, &e);	/* not its answer: keep waiting */
+		found = 0;
+	}
+	if (!found) {
 		CLOG(c, LOG_WARN, "unexpected_response",
 		    "cmd=%s seq=%u status=0x%x",
 		    smpp_cmd_name(pdu->command_id), pdu->sequence_number,
 		    pdu->command_status);
 		return;
 	}
-	cmd = pd->cmd;
-	ctx = pd->ctx;
-	pd->used = 0;
 	c->timeouts = 0;
-	if (!is_user_cmd(cmd)) {
-		on_control_resp(c, cmd, pdu->command_status);
+	if (!is_user_cmd(e.cmd)) {
+		on_control_resp(c, e.cmd, pdu->command_status);
 		return;
 	}
 	c->nuser--;
-	c->cbs->response(c, ctx, pdu->command_status,
+	c->cbs->response(c, e.ctx, pdu->command_status,
 	    pdu->command_id == SMPP_GENERIC_NACK ? NULL : pdu, c->arg);
 }
 
@@ -694,7 +661,13 @@ on_pdu(struct smpp_conn *c, const struct smpp_pdu *pdu)
 		break;
 	case SMPP_UNBIND:
 		send_simple(c, SMPP_UNBIND_RESP, pdu->sequence_number, 0);
-		conn_end(c, CONN_END_UNBOUND, 0, 1);
+		/*
+		 * Responses the peer sent before its unbind may sit behind it
+		 * in our buffer: read them before closing (process_input).
+		 */
+		c->peer_unbound = 1;
+		if (c->state == CONN_BOUND)
+			conn_set_state(c, CONN_UNBINDING, "peer");
 		break;
 	case SMPP_BIND_TRANSMITTER:
 	case SMPP_BIND_RECEIVER:
@@ -739,7 +712,8 @@ handle_pdu(struct smpp_conn *c, const uint8_t *buf, size_t len)
 		    smpp_status_name(st), why);
 		send_simple(c, smpp_resp_of(pdu.command_id),
 		    pdu.sequence_number, st);
-		if (is_bind_cmd(pdu.command_id))
+		/* A bad bind ends only a connection that is not bound yet. */
+		if (is_bind_cmd(pdu.command_id) && c->state == CONN_OPEN)
 			conn_end(c, CONN_END_BIND_REJECTED, st, 1);
 		break;
 	case SMPP_DEC_BAD_RESP:
@@ -786,6 +760,7 @@ process_input(struct smpp_conn *c)
 	unsigned budget = NV_CONN_PDUS_PER_CB;
 	uint8_t hdr[4];
 	uint32_t len;
+	int more = 0;
 
 	while (c->state != CONN_CLOSED && !c->read_blocked) {
 		if (evbuffer_copyout(in, hdr, 4) != 4)
@@ -799,11 +774,14 @@ process_input(struct smpp_conn *c)
 		if (budget-- == 0) {
 			/* Let other links run; continue on the next turn. */
 			event_active(c->resume, EV_TIMEOUT, 0);
+			more = 1;
 			break;
 		}
 		handle_pdu(c, evbuffer_pullup(in, len), len);
 		evbuffer_drain(in, len);
 	}
+	if (c->peer_unbound && c->state != CONN_CLOSED && !more)
+		conn_end(c, CONN_END_UNBOUND, 0, 1);
 }
 
 static void
@@ -858,23 +836,21 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 static int
 expire(struct smpp_conn *c, uint64_t now)
 {
-	for (unsigned i = 0; i < c->npend && c->state != CONN_CLOSED; i++) {
-		struct pending *pd = &c->pend[i];
+	struct win_entry e;
 
-		if (!pd->used || pd->deadline > now)
-			continue;
-		pd->used = 0;
+	while (c->state != CONN_CLOSED &&
+	    win_take_expired(c->win, now, &e) == 0) {
 		CLOG(c, LOG_WARN, "response_timeout", "cmd=%s seq=%u",
-		    smpp_cmd_name(pd->cmd), pd->seq);
-		if (pd->cmd == SMPP_ENQUIRE_LINK) {
+		    smpp_cmd_name(e.cmd), e.seq);
+		if (e.cmd == SMPP_ENQUIRE_LINK) {
 			conn_end(c, CONN_END_NOT_ANSWERING, CONN_ST_TIMEOUT, 0);
-		} else if (is_bind_cmd(pd->cmd)) {
+		} else if (is_bind_cmd(e.cmd)) {
 			conn_end(c, CONN_END_BIND_TIMEOUT, CONN_ST_TIMEOUT, 0);
-		} else if (pd->cmd == SMPP_UNBIND) {
+		} else if (e.cmd == SMPP_UNBIND) {
 			conn_end(c, CONN_END_UNBOUND, CONN_ST_TIMEOUT, 0);
 		} else {
 			c->nuser--;
-			c->cbs->response(c, pd->ctx, CONN_ST_TIMEOUT, NULL,
+			c->cbs->response(c, e.ctx, CONN_ST_TIMEOUT, NULL,
 			    c->arg);
 			if (++c->timeouts >= NV_CONN_TIMEOUTS_DEAD &&
 			    c->state != CONN_CLOSED)
@@ -935,7 +911,7 @@ conn_destroy(struct smpp_conn *c)
 	bufferevent_free(c->bev);
 	event_free(c->tick);
 	event_free(c->resume);
-	free(c->pend);
+	win_free(c->win);
 	free(c);
 }
 
@@ -988,6 +964,7 @@ static void
 conn_end(struct smpp_conn *c, enum conn_end why, uint32_t status, int flush)
 {
 	static const struct timeval zero = { 0, 0 };
+	struct win_entry e;
 
 	if (c->state == CONN_CLOSED)
 		return;
@@ -997,16 +974,10 @@ conn_end(struct smpp_conn *c, enum conn_end why, uint32_t status, int flush)
 	event_del(c->resume);
 	bufferevent_disable(c->bev, EV_READ);
 	/* Outstanding requests go back to the owner to be sent again. */
-	for (unsigned i = 0; i < c->npend; i++) {
-		struct pending *pd = &c->pend[i];
-
-		if (!pd->used)
-			continue;
-		pd->used = 0;
-		if (is_user_cmd(pd->cmd)) {
+	while (win_take_any(c->win, &e) == 0) {
+		if (is_user_cmd(e.cmd)) {
 			c->nuser--;
-			c->cbs->response(c, pd->ctx, CONN_ST_CLOSED, NULL,
-			    c->arg);
+			c->cbs->response(c, e.ctx, CONN_ST_CLOSED, NULL, c->arg);
 		}
 	}
 	c->cbs->closed(c, why, status, c->arg);

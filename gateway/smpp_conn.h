@@ -77,7 +77,12 @@ struct conn_params {
 	unsigned bind_timeout_ms;	/* from TCP up to bound */
 };
 
-/* Identifies an inbound request to answer later, even after a close. */
+/*
+ * Identifies an inbound request, to be answered later. Keep this, not the
+ * connection pointer: the owner finds the connection again by conn_id
+ * (a connection is freed soon after its closed callback), and a request
+ * whose connection has gone cannot be answered; the peer resends it.
+ */
 struct conn_req {
 	uint64_t conn_id;
 	uint32_t command_id;
@@ -111,8 +116,10 @@ struct conn_cbs {
 };
 
 /*
- * Starts an outbound connection (host may be a name; evdns resolves it
- * without blocking). The strings in p are copied. Returns NULL only if
+ * Starts an outbound connection. host may be a name when env->dns is set
+ * (evdns resolves it without blocking); with env->dns NULL it must be a
+ * numeric address, or libevent resolves it blocking the loop. The
+ * strings in p are copied. Returns NULL only if
  * the socket cannot be created; a failed connect ends in closed().
  */
 struct smpp_conn *conn_connect(struct conn_env *env, const char *host,

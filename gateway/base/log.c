@@ -117,31 +117,47 @@ put_ts(char *line, size_t size)
 	return n;
 }
 
+/* snprintf that never moves off past the end of line. */
+static size_t __attribute__((format(printf, 4, 5)))
+put_fmt(char *line, size_t off, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (off + 1 >= size)
+		return off;
+	va_start(ap, fmt);
+	n = vsnprintf(line + off, size - off, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return off;
+	return (size_t)n < size - off ? off + (size_t)n : size - 1;
+}
+
 void
 log_msg(struct logger *lg, enum log_level lvl, const char *prefix,
     const char *event, const char *fmt, ...)
 {
 	char line[NV_LOG_LINE_MAX], rest[NV_LOG_LINE_MAX];
-	size_t off;
+	size_t off, size = sizeof line;	/* put_* stop one short: the newline */
 	va_list ap;
 
 	if (!log_enabled(lg, lvl))
 		return;
-	off = put_ts(line, sizeof line);
-	off += (size_t)snprintf(line + off, sizeof line - off, " level=%s",
-	    log_level_name(lvl));
+	off = put_ts(line, size);
+	off = put_fmt(line, off, size, " level=%s", log_level_name(lvl));
 	if (prefix != NULL && *prefix != '\0') {
-		line[off++] = ' ';
-		off = put_escaped(line, off, sizeof line, prefix);
+		off = put_fmt(line, off, size, " ");
+		off = put_escaped(line, off, size, prefix);
 	}
-	off += (size_t)snprintf(line + off, sizeof line - off, " event=");
-	off = put_escaped(line, off, sizeof line, event);
+	off = put_fmt(line, off, size, " event=");
+	off = put_escaped(line, off, size, event);
 	if (fmt != NULL && *fmt != '\0') {
 		va_start(ap, fmt);
 		vsnprintf(rest, sizeof rest, fmt, ap);
 		va_end(ap);
-		line[off++] = ' ';
-		off = put_escaped(line, off, sizeof line, rest);
+		off = put_fmt(line, off, size, " ");
+		off = put_escaped(line, off, size, rest);
 	}
 	line[off++] = '\n';
 	/* One write per line; a short write to a pipe or file is retried. */
