@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <event2/listener.h>
 
@@ -31,6 +32,8 @@ struct listener {
 	unsigned nlinks;
 	struct pending_conn pend[NV_LISTENER_UNBOUND_MAX];
 	unsigned npend;
+	uint64_t refused;		/* since the last connection_refused line */
+	time_t refused_logged;
 };
 
 static uint32_t lsn_bind_request_cb(struct smpp_conn *,
@@ -134,8 +137,15 @@ accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 		return;
 	}
 	if (ls->npend >= NV_LISTENER_UNBOUND_MAX) {
-		SLOG(ls, LOG_WARN, "connection_refused", "peer=%s "
-		    "why=too_many_unbound unbound=%u", host, ls->npend);
+		/* A flood gets one line per second, not one per socket. */
+		ls->refused++;
+		if (time(NULL) != ls->refused_logged) {
+			SLOG(ls, LOG_WARN, "connection_refused", "peer=%s "
+			    "why=too_many_unbound unbound=%u count=%llu", host,
+			    ls->npend, (unsigned long long)ls->refused);
+			ls->refused = 0;
+			ls->refused_logged = time(NULL);
+		}
 		evutil_closesocket(fd);
 		return;
 	}
