@@ -32,11 +32,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'numvert-bench-'));
 const procs = [];
 
-let taskset = null;
-try { execFileSync('taskset', ['-c', '0', 'true']); taskset = 'taskset'; } catch (e) { /* unpinned */ }
+let haveTaskset = false;
+try { execFileSync('taskset', ['-c', '0', 'true']); haveTaskset = true; } catch (e) { /* unpinned only */ }
+let pin = false;	// set per run: system under test on CPU 0, load on CPU 1
 function start(cpu, bin, argv, logfile) {
-  const cmd = taskset ? 'taskset' : bin;
-  const a = taskset ? ['-c', String(cpu), bin, ...argv] : argv;
+  const cmd = pin ? 'taskset' : bin;
+  const a = pin ? ['-c', String(cpu), bin, ...argv] : argv;
   const p = spawn(cmd, a, { stdio: ['ignore', 'pipe', logfile ? fs.openSync(logfile, 'w') : 'ignore'] });
   p.out = '';
   p.stdout.on('data', (d) => { p.out += d; });
@@ -152,26 +153,37 @@ async function memory() {
   return { rows, idle };
 }
 
-(async () => {
+const pick = (runs, f) => median(runs.map(f));
+const line = (name, runs) => `| ${name} | ${pick(runs, (r) => r.mo_acked_per_s).toFixed(0)} | ${pick(runs, (r) => r.replies_per_s).toFixed(0)} | ` +
+  `${pick(runs, (r) => r.latency_us.mo_to_resp.p50)} / ${pick(runs, (r) => r.latency_us.mo_to_resp.p99)} | ` +
+  `${pick(runs, (r) => r.latency_us.mo_to_reply.p50)} / ${pick(runs, (r) => r.latency_us.mo_to_reply.p99)} | ` +
+  `${runs.map((r) => r.replies_missing + r.mo_unanswered).reduce((a, b) => a + b, 0)} |`;
+
+// Both sides alternate so that machine noise hits them alike.
+async function roundTripTable(pinned) {
+  pin = pinned;
   const ref = [], sut = [];
   for (let i = 0; i < REPEAT; i++) {
-    ref.push(await roundTrips('echo-esme', i));
-    sut.push(await roundTrips('numvertd', i));
+    ref.push(await roundTrips('echo-esme', `${pinned}-${i}`));
+    sut.push(await roundTrips('numvertd', `${pinned}-${i}`));
   }
-  const pick = (runs, f) => median(runs.map(f));
-  const line = (name, runs) => `| ${name} | ${pick(runs, (r) => r.mo_acked_per_s).toFixed(0)} | ${pick(runs, (r) => r.replies_per_s).toFixed(0)} | ` +
-    `${pick(runs, (r) => r.latency_us.mo_to_resp.p50)} / ${pick(runs, (r) => r.latency_us.mo_to_resp.p99)} | ` +
-    `${pick(runs, (r) => r.latency_us.mo_to_reply.p50)} / ${pick(runs, (r) => r.latency_us.mo_to_reply.p99)} | ` +
-    `${runs.map((r) => r.replies_missing + r.mo_unanswered).reduce((a, b) => a + b, 0)} |`;
   const ratio = pick(sut, (r) => r.replies_per_s) / pick(ref, (r) => r.replies_per_s);
+  return ['', `### ${pinned ? 'pinned: system under test on CPU 0, load generator on CPU 1' : 'unpinned: the scheduler places both'}`, '',
+    '| system under test | MO -> deliver_sm_resp /s | MO -> reply submit_sm /s | resp p50 / p99 (µs) | reply p50 / p99 (µs) | lost |',
+    '|---|---|---|---|---|---|', line('reference: numvert-smsc echo-esme', ref), line('numvertd', sut), '',
+    `numvertd / reference (replies per second): **${ratio.toFixed(2)}**`];
+}
+
+(async () => {
+  const tables = [...await roundTripTable(false)];
+  if (haveTaskset)
+    tables.push(...await roundTripTable(true));
+  pin = false;
   const mem = await memory();
   const out = [];
   out.push(`# numvert benchmark, ${new Date().toISOString()}`, '',
-    `Machine: ${os.cpus().length} CPUs (${os.cpus()[0].model}), ${taskset ? 'system under test on CPU 0, load generator on CPU 1' : 'unpinned'}.`,
-    '', `## SMPP round trips, one link, window 10, ${COUNT} MOs per run, median of ${REPEAT}`, '',
-    '| system under test | MO -> deliver_sm_resp /s | MO -> reply submit_sm /s | resp p50 / p99 (µs) | reply p50 / p99 (µs) | lost |',
-    '|---|---|---|---|---|---|', line('reference: numvert-smsc echo-esme', ref), line('numvertd', sut), '',
-    `numvertd / reference (replies per second): **${ratio.toFixed(2)}**`, '',
+    `Machine: ${os.cpus().length} CPUs (${os.cpus()[0].model}).`,
+    '', `## SMPP round trips, one link, window 10, ${COUNT} MOs per run, median of ${REPEAT}`, ...tables, '',
     '## Memory in server mode (numvertd VmRSS / VmHWM)', '',
     '| case | VmRSS KiB | VmHWM KiB | per bind over idle |', '|---|---|---|---|',
     ...mem.rows.map(([name, m]) => `| ${name} | ${m.rss} | ${m.hwm} | ${name.startsWith('idle') ? '' :
