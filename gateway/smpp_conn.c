@@ -15,6 +15,7 @@
 #include <event2/bufferevent.h>
 #include <event2/dns.h>
 
+#include "base/clock.h"
 #include "base/limits.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
@@ -102,15 +103,6 @@ static void conn_end(struct smpp_conn *, enum conn_end, uint32_t, int);
 #define CLOG(c, lvl, ev, ...) \
 	log_msg((c)->env->log, lvl, (c)->prefix, ev, __VA_ARGS__)
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 const char *
 conn_end_name(enum conn_end why)
 {
@@ -185,7 +177,7 @@ conn_new(struct conn_env *env, const struct conn_params *p,
 	    (unsigned long long)c->id);
 	c->tick = event_new(env->base, -1, EV_PERSIST, conn_tick_cb, c);
 	c->resume = event_new(env->base, -1, 0, conn_resume_cb, c);
-	c->opened_ms = c->last_rx_ms = now_ms();
+	c->opened_ms = c->last_rx_ms = clock_ms();
 	return c;
 }
 
@@ -396,7 +388,7 @@ send_simple(struct smpp_conn *c, uint32_t cmd, uint32_t seq, uint32_t status)
 static int
 pend_add(struct smpp_conn *c, uint32_t seq, uint32_t cmd, void *ctx)
 {
-	struct win_entry e = { seq, cmd, ctx, now_ms() + c->p.response_ms };
+	struct win_entry e = { seq, cmd, ctx, clock_ms() + c->p.response_ms };
 
 	return win_add(c->win, &e);
 }
@@ -698,7 +690,7 @@ handle_pdu(struct smpp_conn *c, const uint8_t *buf, size_t len)
 	enum smpp_dec d;
 
 	d = smpp_decode(buf, len, &pdu, &st, &why);
-	c->last_rx_ms = now_ms();
+	c->last_rx_ms = clock_ms();
 	CLOG(c, LOG_DEBUG, "pdu_rx", "cmd=%s seq=%u status=0x%x len=%zu",
 	    smpp_cmd_name(pdu.command_id), pdu.sequence_number,
 	    pdu.command_status, len);
@@ -814,7 +806,7 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_CONNECTED) {
 		set_nodelay(bufferevent_getfd(bev));
 		conn_set_state(c, CONN_OPEN, "connected");
-		c->opened_ms = c->last_rx_ms = now_ms();
+		c->opened_ms = c->last_rx_ms = clock_ms();
 		if (c->p.role == CONN_ESME)
 			send_bind(c);
 		return;
@@ -865,7 +857,7 @@ static void
 conn_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct smpp_conn *c = arg;
-	uint64_t now = now_ms();
+	uint64_t now = clock_ms();
 	struct smpp_pdu pdu;
 
 	(void)fd;

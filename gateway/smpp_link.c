@@ -10,6 +10,7 @@
 
 #include <event2/event.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 
@@ -96,15 +97,6 @@ static const struct conn_cbs link_conn_cbs = {
 	.response = link_response_cb,
 	.closed = link_closed_cb,
 };
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* xorshift64*: jitter needs no cryptographic quality, only spread. */
 static uint64_t
@@ -316,7 +308,7 @@ retry_later(struct link *l, struct mt_item *it, uint64_t delay)
 {
 	struct mt_item *at;
 
-	it->due_ms = now_ms() + delay;
+	it->due_ms = clock_ms() + delay;
 	TAILQ_FOREACH(at, &l->retry, q) {
 		if (at->due_ms > it->due_ms) {
 			TAILQ_INSERT_BEFORE(at, it, q);
@@ -428,7 +420,7 @@ pump_wait(struct link *l, uint64_t now)
 static void
 pump(struct link *l)
 {
-	uint64_t now = now_ms(), wait = 0;
+	uint64_t now = clock_ms(), wait = 0;
 	struct mt_item *it;
 	struct smpp_pdu pdu;
 	struct smpp_conn *c;
@@ -489,7 +481,7 @@ is_temporary(uint32_t status)
 static void
 throttled(struct link *l)
 {
-	uint64_t now = now_ms(), pause;
+	uint64_t now = clock_ms(), pause;
 	unsigned step = l->throttle_level < THROTTLE_STEPS ?
 	    l->throttle_level : THROTTLE_STEPS;
 
