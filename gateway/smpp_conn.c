@@ -2,23 +2,15 @@
 #include "smpp_conn.h"
 
 #include <assert.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/dns.h>
 
 #include "base/clock.h"
 #include "base/limits.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
+#include "smpp_io.h"
 #include "smpp_window.h"
 
 enum conn_state {
@@ -63,15 +55,11 @@ static const char *const bind_names[] = {
 	[CONN_BIND_RX] = "receiver",
 };
 
-/* Time allowed to flush the last PDUs (an unbind_resp) before closing. */
-#define FLUSH_MS 2000u
-
 struct smpp_conn {
 	struct conn_env *env;
 	uint64_t id;
-	struct bufferevent *bev;
+	struct smpp_io *io;
 	struct event *tick;		/* deadlines, enquire_link, bind timeout */
-	struct event *resume;		/* more input after the work budget */
 	enum conn_state state;
 	enum conn_bind bound_as;
 	struct conn_params p;
@@ -89,16 +77,20 @@ struct smpp_conn {
 	int enquire_out;
 	int peer_unbound;		/* unbind received: close once read out */
 	int read_blocked;
-	int flush_on_close;
 	uint64_t opened_ms, last_rx_ms;
 };
 
-static void conn_read_cb(struct bufferevent *, void *);
-static void conn_write_cb(struct bufferevent *, void *);
-static void conn_event_cb(struct bufferevent *, short, void *);
+static void conn_frame_cb(void *, const uint8_t *, size_t);
+static void conn_io_event_cb(void *, enum sio_event, const char *, uint32_t);
+static void conn_idle_cb(void *);
 static void conn_tick_cb(evutil_socket_t, short, void *);
-static void conn_resume_cb(evutil_socket_t, short, void *);
 static void conn_end(struct smpp_conn *, enum conn_end, uint32_t, int);
+
+static const struct sio_cbs conn_io_cbs = {
+	.frame = conn_frame_cb,
+	.event = conn_io_event_cb,
+	.idle = conn_idle_cb,
+};
 
 #define CLOG(c, lvl, ev, ...) \
 	log_msg((c)->env->log, lvl, (c)->prefix, ev, __VA_ARGS__)
@@ -176,26 +168,17 @@ conn_new(struct conn_env *env, const struct conn_params *p,
 	snprintf(c->prefix, sizeof c->prefix, "%s conn=%llu", log_prefix,
 	    (unsigned long long)c->id);
 	c->tick = event_new(env->base, -1, EV_PERSIST, conn_tick_cb, c);
-	c->resume = event_new(env->base, -1, 0, conn_resume_cb, c);
 	c->opened_ms = c->last_rx_ms = clock_ms();
 	return c;
 }
 
+/* Frees a connection whose transport could not be created. */
 static void
-set_nodelay(evutil_socket_t fd)
+conn_abandon(struct smpp_conn *c)
 {
-	int one = 1;
-
-	/* Small PDUs must not wait for Nagle (osmo-msc OS#5568). */
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
-
-static void
-setup_bev(struct smpp_conn *c)
-{
-	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
-	bufferevent_setwatermark(c->bev, EV_WRITE, NV_CONN_OUTBUF_MAX / 2, 0);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	event_free(c->tick);
+	win_free(c->win);
+	free(c);
 }
 
 struct smpp_conn *
@@ -206,48 +189,14 @@ conn_connect(struct conn_env *env, const char *host, int port,
 	struct smpp_conn *c = conn_new(env, p, cbs, arg, log_prefix);
 
 	c->state = CONN_CONNECTING;
-	snprintf(c->peer, sizeof c->peer, "%s:%d", host, port);
-	c->bev = bufferevent_socket_new(env->base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (c->bev == NULL) {
-		event_free(c->tick);
-		event_free(c->resume);
-		win_free(c->win);
-		free(c);
+	c->io = sio_connect(env->base, env->dns, host, port, &conn_io_cbs, c);
+	if (c->io == NULL) {
+		conn_abandon(c);
 		return NULL;
 	}
-	setup_bev(c);
+	snprintf(c->peer, sizeof c->peer, "%s", sio_peer(c->io));
 	arm_tick(c);
-	/* A failure, even an immediate one, arrives in conn_event_cb. */
-	(void)bufferevent_socket_connect_hostname(c->bev, env->dns, AF_UNSPEC,
-	    host, port);
 	return c;
-}
-
-static void
-peer_name(evutil_socket_t fd, char *out, size_t size)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	char host[64];
-	int port = 0;
-
-	snprintf(out, size, "?");
-	if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
-		return;
-	if (ss.ss_family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		evutil_inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
-		port = ntohs(sin->sin_port);
-	} else if (ss.ss_family == AF_INET6) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		evutil_inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof host);
-		port = ntohs(sin6->sin6_port);
-	} else {
-		return;
-	}
-	snprintf(out, size, "%s:%d", host, port);
 }
 
 struct smpp_conn *
@@ -255,23 +204,14 @@ conn_accept(struct conn_env *env, evutil_socket_t fd,
     const struct conn_params *p, const struct conn_cbs *cbs, void *arg,
     const char *log_prefix)
 {
-	struct smpp_conn *c;
+	struct smpp_conn *c = conn_new(env, p, cbs, arg, log_prefix);
 
-	evutil_make_socket_nonblocking(fd);
-	set_nodelay(fd);
-	c = conn_new(env, p, cbs, arg, log_prefix);
 	c->state = CONN_OPEN;
-	peer_name(fd, c->peer, sizeof c->peer);
-	c->bev = bufferevent_socket_new(env->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (c->bev == NULL) {
-		evutil_closesocket(fd);
-		event_free(c->tick);
-		event_free(c->resume);
-		win_free(c->win);
-		free(c);
+	if ((c->io = sio_accept(env->base, fd, &conn_io_cbs, c)) == NULL) {
+		conn_abandon(c);
 		return NULL;
 	}
-	setup_bev(c);
+	snprintf(c->peer, sizeof c->peer, "%s", sio_peer(c->io));
 	arm_tick(c);
 	CLOG(c, LOG_DEBUG, "conn_accepted", "peer=%s", c->peer);
 	return c;
@@ -371,7 +311,7 @@ write_pdu(struct smpp_conn *c, const struct smpp_pdu *pdu)
 	CLOG(c, LOG_DEBUG, "pdu_tx", "cmd=%s seq=%u status=0x%x len=%d",
 	    smpp_cmd_name(pdu->command_id), pdu->sequence_number,
 	    pdu->command_status, n);
-	evbuffer_add(bufferevent_get_output(c->bev), buf, (size_t)n);
+	sio_write(c->io, buf, (size_t)n);
 	return 0;
 }
 
@@ -436,22 +376,20 @@ conn_send(struct smpp_conn *c, struct smpp_pdu *pdu, void *ctx)
 static void
 flow_check(struct smpp_conn *c)
 {
-	size_t out = evbuffer_get_length(bufferevent_get_output(c->bev));
-	int block = c->inbound >= NV_CONN_INBOUND_MAX ||
-	    out >= NV_CONN_OUTBUF_MAX;
+	size_t out;
+	int block;
 
-	if (c->state == CONN_CLOSED || block == c->read_blocked)
+	if (c->state == CONN_CLOSED)
+		return;
+	out = sio_outbuf(c->io);
+	block = c->inbound >= NV_CONN_INBOUND_MAX || out >= NV_CONN_OUTBUF_MAX;
+	if (block == c->read_blocked)
 		return;
 	c->read_blocked = block;
-	if (block) {
-		bufferevent_disable(c->bev, EV_READ);
+	sio_pause(c->io, block);
+	if (block)
 		CLOG(c, LOG_WARN, "backpressure", "inbound=%u outbuf=%zu",
 		    c->inbound, out);
-	} else {
-		bufferevent_enable(c->bev, EV_READ);
-		/* Whole PDUs may already sit in the input buffer. */
-		event_active(c->resume, EV_TIMEOUT, 0);
-	}
 }
 
 void
@@ -727,100 +665,51 @@ handle_pdu(struct smpp_conn *c, const uint8_t *buf, size_t len)
 	}
 }
 
-/* An impossible command_length: answer once and close (no resync). */
 static void
-framing_error(struct smpp_conn *c, struct evbuffer *in)
+conn_frame_cb(void *arg, const uint8_t *buf, size_t len)
 {
-	uint8_t hdr[16];
-	uint32_t seq = 0;
-
-	if (evbuffer_copyout(in, hdr, sizeof hdr) == (ev_ssize_t)sizeof hdr)
-		seq = (uint32_t)hdr[12] << 24 | (uint32_t)hdr[13] << 16 |
-		    (uint32_t)hdr[14] << 8 | hdr[15];
-	CLOG(c, LOG_WARN, "framing_error", "command_length=%u",
-	    (unsigned)((uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
-	    (uint32_t)hdr[2] << 8 | hdr[3]));
-	send_simple(c, SMPP_GENERIC_NACK, seq, SMPP_RINVCMDLEN);
-	evbuffer_drain(in, evbuffer_get_length(in));
-	conn_end(c, CONN_END_FRAMING, SMPP_RINVCMDLEN, 1);
+	handle_pdu(arg, buf, len);
 }
 
+/* Every PDU read: a peer that unbound can be let go now. */
 static void
-process_input(struct smpp_conn *c)
+conn_idle_cb(void *arg)
 {
-	struct evbuffer *in = bufferevent_get_input(c->bev);
-	unsigned budget = NV_CONN_PDUS_PER_CB;
-	uint8_t hdr[4];
-	uint32_t len;
-	int more = 0;
+	struct smpp_conn *c = arg;
 
-	while (c->state != CONN_CLOSED && !c->read_blocked) {
-		if (evbuffer_copyout(in, hdr, 4) != 4)
-			break;
-		if (smpp_frame_len(hdr, &len) != 0) {
-			framing_error(c, in);
-			return;
-		}
-		if (evbuffer_get_length(in) < len)
-			break;
-		if (budget-- == 0) {
-			/* Let other links run; continue on the next turn. */
-			event_active(c->resume, EV_TIMEOUT, 0);
-			more = 1;
-			break;
-		}
-		handle_pdu(c, evbuffer_pullup(in, len), len);
-		evbuffer_drain(in, len);
-	}
-	if (c->peer_unbound && c->state != CONN_CLOSED && !more)
+	if (c->peer_unbound && c->state != CONN_CLOSED)
 		conn_end(c, CONN_END_UNBOUND, 0, 1);
 }
 
 static void
-conn_read_cb(struct bufferevent *bev, void *arg)
-{
-	(void)bev;
-	process_input(arg);
-}
-
-static void
-conn_resume_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	process_input(arg);
-}
-
-static void
-conn_write_cb(struct bufferevent *bev, void *arg)
-{
-	(void)bev;
-	flow_check(arg);
-}
-
-static void
-conn_event_cb(struct bufferevent *bev, short what, void *arg)
+conn_io_event_cb(void *arg, enum sio_event ev, const char *msg, uint32_t seq)
 {
 	struct smpp_conn *c = arg;
 
-	if (what & BEV_EVENT_CONNECTED) {
-		set_nodelay(bufferevent_getfd(bev));
+	switch (ev) {
+	case SIO_CONNECTED:
 		conn_set_state(c, CONN_OPEN, "connected");
 		c->opened_ms = c->last_rx_ms = clock_ms();
 		if (c->p.role == CONN_ESME)
 			send_bind(c);
-		return;
-	}
-	if (what & BEV_EVENT_EOF) {
+		break;
+	case SIO_EOF:
 		conn_end(c, CONN_END_EOF, 0, 0);
-	} else if (what & BEV_EVENT_ERROR) {
-		int err = EVUTIL_SOCKET_ERROR();
-		int dns = bufferevent_socket_get_dns_error(bev);
-
+		break;
+	case SIO_ERROR:
 		CLOG(c, LOG_WARN, "conn_error", "peer=%s error=\"%s\"", c->peer,
-		    dns ? evutil_gai_strerror(dns) :
-		    evutil_socket_error_to_string(err));
+		    msg);
 		conn_end(c, CONN_END_IO, 0, 0);
+		break;
+	case SIO_FRAMING:
+		/* No resynchronisation is possible: answer once and close. */
+		CLOG(c, LOG_WARN, "framing_error", "seq=%u", seq);
+		send_simple(c, SMPP_GENERIC_NACK, seq, SMPP_RINVCMDLEN);
+		conn_end(c, CONN_END_FRAMING, SMPP_RINVCMDLEN, 1);
+		break;
+	case SIO_DRAINED:
+		flow_check(c);
+		break;
 	}
 }
 
@@ -897,59 +786,17 @@ conn_close(struct smpp_conn *c)
 	conn_end(c, CONN_END_LOCAL, 0, 0);
 }
 
-static void
-conn_destroy(struct smpp_conn *c)
-{
-	bufferevent_free(c->bev);
-	event_free(c->tick);
-	event_free(c->resume);
-	win_free(c->win);
-	free(c);
-}
-
-static void
-conn_flush_cb(struct bufferevent *bev, void *arg)
-{
-	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		conn_destroy(arg);
-}
-
-static void
-conn_flush_fail_cb(struct bufferevent *bev, short what, void *arg)
-{
-	(void)bev;
-	(void)what;
-	conn_destroy(arg);
-}
-
-static void
-conn_flush_timeout_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	conn_destroy(arg);
-}
-
 /* Runs from the loop, never inside a callback of this connection. */
 static void
-conn_reap_cb(evutil_socket_t fd, short what, void *arg)
+conn_free_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct smpp_conn *c = arg;
-	struct timeval tv = { FLUSH_MS / 1000, (FLUSH_MS % 1000) * 1000 };
 
 	(void)fd;
 	(void)what;
-	if (!c->flush_on_close ||
-	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
-		conn_destroy(c);
-		return;
-	}
-	/* Let a last response (unbind_resp, a nack) reach the peer. */
-	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
-	bufferevent_setcb(c->bev, NULL, conn_flush_cb, conn_flush_fail_cb, c);
-	bufferevent_enable(c->bev, EV_WRITE);
-	event_assign(c->tick, c->env->base, -1, 0, conn_flush_timeout_cb, c);
-	event_add(c->tick, &tv);
+	event_free(c->tick);
+	win_free(c->win);
+	free(c);
 }
 
 static void
@@ -961,10 +808,9 @@ conn_end(struct smpp_conn *c, enum conn_end why, uint32_t status, int flush)
 	if (c->state == CONN_CLOSED)
 		return;
 	conn_set_state(c, CONN_CLOSED, end_names[why]);
-	c->flush_on_close = flush;
 	event_del(c->tick);
-	event_del(c->resume);
-	bufferevent_disable(c->bev, EV_READ);
+	/* With flush, a last response (unbind_resp, a nack) still leaves. */
+	sio_close(c->io, flush);
 	/* Outstanding requests go back to the owner to be sent again. */
 	while (win_take_any(c->win, &e) == 0) {
 		if (is_user_cmd(e.cmd)) {
@@ -973,5 +819,5 @@ conn_end(struct smpp_conn *c, enum conn_end why, uint32_t status, int flush)
 		}
 	}
 	c->cbs->closed(c, why, status, c->arg);
-	event_base_once(c->env->base, -1, EV_TIMEOUT, conn_reap_cb, c, &zero);
+	event_base_once(c->env->base, -1, EV_TIMEOUT, conn_free_cb, c, &zero);
 }
