@@ -75,6 +75,16 @@ app_mo(struct link *l, const struct smpp_pdu *pdu, struct conn_req req,
 		link_respond(l, req, SMPP_ROK);
 		return;
 	}
+	if (!link_serves(l, pdu->destination_addr)) {
+		/* Not a code of ours: a routing error at the carrier. */
+		char q[LOG_QBUF];
+
+		a->st.refused++;
+		log_msg(a->log, LOG_WARN, prefix, "mo_refused", "why=not_our_code "
+		    "destination=%s", log_qs(q, sizeof q, pdu->destination_addr));
+		link_respond(l, req, SMPP_RINVDSTADR);
+		return;
+	}
 	if (ev == PROF_ABORT) {
 		a->st.ussd_aborts++;
 		log_msg(a->log, LOG_INFO, prefix, "mo", "kind=ussd event=abort "

@@ -149,7 +149,9 @@ static const struct opt opts[] = {
 	{ SEC_LINK, "short_codes", T_CODES, L(short_codes), 0, 0, NULL, ANY,
 	    "", "36123, *384#",
 	    "Short codes and USSD codes served on this link, comma-separated\n"
-	    "(empty: any destination)." },
+	    "(empty: any destination). Codes match by their digits: *384#\n"
+	    "serves 384, *384# and *384*1#. An MO to another destination is\n"
+	    "refused with ESME_RINVDSTADR." },
 };
 
 /* The configuration `make run` uses when numvertd gets no -c. */

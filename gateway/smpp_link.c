@@ -604,6 +604,35 @@ secret_equal(const char *a, const char *b, size_t size)
 	return d == 0;
 }
 
+/* The leading digits of a code or address, up to the first '*' after them. */
+static void
+code_digits(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	while (*s == '*' || *s == '#' || *s == '+')
+		s++;
+	for (; *s >= '0' && *s <= '9' && n + 1 < size; s++)
+		out[n++] = *s;
+	out[n] = '\0';
+}
+
+int
+link_serves(const struct link *l, const char *dest)
+{
+	char d[24], c[24];
+
+	if (l->cfg.nshort == 0)
+		return 1;
+	code_digits(dest, d, sizeof d);
+	for (unsigned i = 0; i < l->cfg.nshort; i++) {
+		code_digits(l->cfg.short_codes[i], c, sizeof c);
+		if (*c != '\0' && strcmp(c, d) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 uint32_t
 link_check_bind(const struct link *l, const struct smpp_pdu *bind,
     int family, const void *addr)

@@ -95,6 +95,13 @@ void link_adopt(struct link *l, struct smpp_conn *c);
  */
 int link_queue_mt(struct link *l, const struct link_mt *mt);
 
+/*
+ * Whether this link serves an MO sent to dest (the destination_addr):
+ * yes when short_codes is empty, or when dest and one code have the same
+ * digits (so "*384#" matches "384", "*384#" and "*384*1#").
+ */
+int link_serves(const struct link *l, const char *dest);
+
 /* Answers an MO. A response to a connection since closed is dropped:
  * the carrier delivers the MO again. */
 void link_respond(struct link *l, struct conn_req req, uint32_t status);

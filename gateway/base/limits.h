@@ -104,9 +104,6 @@
  */
 #define NV_LISTENER_UNBOUND_MAX 64u
 
-/* All accepted connections per listener, bound or not (file descriptors). */
-#define NV_LISTENER_CONNS_MAX 8192u
-
 /* --- logging ------------------------------------------------------- */
 
 /* One log line, after escaping; longer lines are cut and marked. */

@@ -49,6 +49,13 @@ h.run('client mode vs node-smpp', async () => {
   await h.sleep(500);
   is(a.submits.length, 2, 'no reply to a release or a receipt');
 
+  // A destination that is none of the link's short codes is refused.
+  is(await h.deliver(trx.session, { source_addr: '22370000014', destination_addr: '99999', short_message: 'x' }), 0x0b,
+    'MO to a code the link does not serve: ESME_RINVDSTADR');
+  await h.sleep(300);
+  is(a.submits.length, 2, 'and no reply');
+  ok(await d.waitFor((e) => e.event === 'mo_refused' && e.why === 'not_our_code'), 'refusal logged');
+
   // The TX+RX pair: MO on the receiver, reply on the transmitter.
   const rx = b.binds.find((x) => x.cmd === 'bind_receiver').session;
   const tx = b.binds.find((x) => x.cmd === 'bind_transmitter').session;
