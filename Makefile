@@ -48,6 +48,9 @@ DEPS_STAMP = deploy/install-deps
 
 .PHONY: all run check bench fuzz fuzz-build tests deps clean example-config
 
+# Keep test objects between runs (they are intermediate files of a pattern rule).
+.SECONDARY:
+
 all: $(B)/numvertd $(B)/numvert-smsc
 
 deps:
