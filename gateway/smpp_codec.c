@@ -786,6 +786,11 @@ smpp_encode(const struct smpp_pdu *pdu, uint8_t *buf, size_t size,
 	}
 	if (check_fields(c, pdu, cause) != 0)
 		return -1;
+	if ((pdu->tlv.have & SMPP_HAVE_MESSAGE_PAYLOAD) &&
+	    pdu->tlv.message_payload_len > NV_SMPP_PDU_MAX) {
+		*cause = "message_payload_too_long";
+		return -1;
+	}
 	memset(&u, 0, sizeof u);
 	to_lib(pdu, &u);
 	if (smpp34_pack(c->id, tmp, sizeof tmp, &n, &u) != 0 || n < 16) {

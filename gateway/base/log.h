@@ -53,8 +53,8 @@ void log_msg(struct logger *lg, enum log_level lvl, const char *prefix,
  * Quotes len untrusted octets into buf (size >= LOG_QBUF is enough for
  * any input): "..." with \" \\ and \xNN escapes, cut after
  * NV_LOG_VALUE_MAX octets with a trailing "...", and every run of 7 or
- * more digits replaced by "#" marks so that a phone number cannot reach a
- * log through a value. Returns buf.
+ * more digits replaced by "<redacted>" so that a phone number cannot reach
+ * a log through a value. Returns buf.
  */
 const char *log_q(char *buf, size_t size, const void *bytes, size_t len);
 
