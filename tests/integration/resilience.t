@@ -27,6 +27,8 @@ h.run('resilience', async () => {
   // --- refused password, then accepted -----------------------------------
   let refuse = 2;
   const pw = await h.nodeSmsc({ bind: () => (refuse-- > 0 ? 0x0e : 0) });
+  // --- a contract of 20 messages per second -------------------------------
+  const rate = await h.nodeSmsc();
 
   const d = h.numvertd(h.clientConf([
     { name: 'drop', port: drop.port },
@@ -34,6 +36,7 @@ h.run('resilience', async () => {
     { name: 'noel', port: noel.port, enquire_link_interval: '1s', response_timeout: '500ms' },
     { name: 'thr', port: thr.port, throttle_backoff: '100ms' },
     { name: 'pw', port: pw.port, reconnect_min: '50ms', reconnect_max: '1s' },
+    { name: 'rate', port: rate.port, throughput: 20, window: 10 },
   ]));
 
   // Drop: the SMSC kills the TCP connection; numvertd must rebind, and an
@@ -83,6 +86,16 @@ h.run('resilience', async () => {
   ok(gap >= 900, `refused bind: next attempt waits reconnect_max (${gap} ms)`);
   ok(await d.waitFor((e) => e.event === 'disconnected' && e.link === 'pw' && e.why === 'bind_rejected'), 'refused bind logged as bind_rejected');
   ok(!d.lines.some((l) => /secret12/.test(l)), 'no password in the log');
+
+  // Throughput: 40 replies at 20/s with a burst of one window (10) take at
+  // least (40 - 10) / 20 = 1.5 s; only "not faster" is checked, which a
+  // slow machine cannot break.
+  s = await boundSession(rate, 1);
+  await Promise.all(Array.from({ length: 40 }, (_, i) =>
+    h.deliver(s, { source_addr: `223700001${String(i).padStart(2, '0')}`, destination_addr: '36123', short_message: 'r' })));
+  ok(await h.until(() => rate.submits.length >= 40, 10000), 'throughput: all 40 replies arrive');
+  const span = rate.submits.length >= 40 ? rate.submits[39].at - rate.submits[0].at : 0;
+  ok(span >= 1200, `throughput: 40 replies spread over ${span} ms (at least 1,200 ms at 20/s)`);
 
   await h.stopClean(d);
   ok(!d.lines.some((l) => /223700000\d\d/.test(l)), 'no phone number in the log');
