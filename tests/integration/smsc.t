@@ -31,8 +31,20 @@ async function clientTranscript(dialect) {
   return d;
 }
 
-function freePort() {
-  return new Promise((resolve) => { const srv = net.createServer().listen(0, '127.0.0.1', () => { const p = srv.address().port; srv.close(() => resolve(p)); }); });
+// Two free consecutive ports (SMPP and phones), below Linux's ephemeral
+// range so that no outgoing connection of another test holds one.
+function tryListen(port) {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+async function freePort() {
+  for (;;) {
+    const p = 20000 + Math.floor(Math.random() * 9000);
+    if (await tryListen(p) && await tryListen(p + 1)) return p;
+  }
 }
 
 h.run('numvert-smsc', async () => {
@@ -79,6 +91,7 @@ h.run('numvert-smsc', async () => {
   const demo = spawnSync(path.join(h.TOP, 'deploy/run-demo'), [], { encoding: 'utf8', timeout: 60000 * h.SLOW,
     env: { ...process.env, NV_DEMO_PORT: String(port), NV_DEMO_SECONDS: String(3 * h.SLOW), NV_BUILD: h.BUILD } });
   is(demo.status, 0, 'make run demo starts and stops cleanly');
+  if (!/numvert demo/.test(demo.stdout)) h.diag(`run-demo stderr: ${demo.stderr}`);
   ok(/carrier \| mt sms .*numvert: message bien recu/.test(demo.stdout), 'demo: an SMS reply flows', demo.stdout);
   ok(/carrier \| mt ussd .* end .*votre appel/.test(demo.stdout), 'demo: a USSD final screen flows', demo.stdout);
   ok(/phone --control 127\.0\.0\.1:\d+/.test(demo.stdout), 'demo: tells how to dial in');
