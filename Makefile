@@ -28,7 +28,7 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CPPFLAGS = -D_GNU_SOURCE -Igateway -I.
 CFLAGS = -std=c11 $(OPT) -g $(WARN) $(SANFLAGS) -MMD -MP
 LDFLAGS = $(SANFLAGS)
-LIBS = -levent -levent_pthreads -linih -lsmpp34 -lm
+LIBS = -levent -levent_pthreads -linih -lsmpp34 -lyaml -lm
 
 # libsmpp34 headers are seen by the codec only.
 SMPP34_CFLAGS = -I/usr/include/libsmpp34

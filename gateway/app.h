@@ -1,34 +1,34 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * What numvertd does with a message from a subscriber. Until the menus
- * and the store exist, every MO gets a fixed acknowledgement, so the
- * path from carrier to reply is exercised end to end: an SMS is
- * answered by SMS through the link's queue, a USSD dialogue with a final
- * screen in the carrier's dialect. Delivery receipts are counted, never
- * treated as messages. No phone number is logged.
+ * What numvertd answers. Until the menus and the store exist, every
+ * message gets a fixed acknowledgement, so the path from carrier to
+ * reply is exercised end to end: an SMS (however many parts it came in)
+ * is answered by SMS, a USSD dialogue with a final screen in the
+ * carrier's dialect. No phone number is logged.
  */
 #ifndef NV_APP_H
 #define NV_APP_H
 
-#include "smpp_link.h"
+#include "mo.h"
 
 struct app;
+struct fallback;
 struct logger;
 
-/* The acknowledgement texts (GSM 03.38 and ASCII alike). */
-#define APP_ACK_SMS "numvert: message bien recu. Merci."
-#define APP_ACK_USSD "numvert: votre appel est bien arrive. Merci."
+/* The acknowledgement texts. */
+#define APP_ACK_SMS "numvert: message bien arrivé. Merci."
+#define APP_ACK_USSD "numvert: votre appel est bien arrivé. Merci."
 
 struct app_stats {
-	unsigned long long sms, ussd, ussd_aborts, receipts, refused;
+	unsigned long long sms, ussd, refused;
 };
 
-struct app *app_new(struct logger *log);
+/* fb (may be NULL) is borrowed: it must outlive the app. */
+struct app *app_new(struct logger *log, const struct fallback *fb);
 void app_free(struct app *a);
 
-/* The link_cbs.mo callback; arg is the struct app. */
-void app_mo(struct link *l, const struct smpp_pdu *pdu, struct conn_req req,
-    void *arg);
+/* The mo_handler; arg is the struct app. */
+int app_message(void *arg, struct link *l, const struct mo_msg *m);
 
 const struct app_stats *app_stats(const struct app *a);
 

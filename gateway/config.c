@@ -12,147 +12,10 @@
 
 #include <ini.h>
 
+#include "base/text.h"
 #include "base/xmalloc.h"
+#include "options.h"
 #include "profile.h"
-
-enum otype {
-	T_STR,		/* text up to size - 1 octets */
-	T_SECRET,	/* like T_STR, never repeated in messages */
-	T_UINT,
-	T_MS,		/* duration: 30s, 500ms, 2m, 1h; plain = seconds */
-	T_ENUM,		/* one of enums, stored as its index */
-	T_LEVEL,
-	T_PROFILE,
-	T_LISTEN,	/* host:port, port 0 = any free port */
-	T_NETS,		/* address[/prefix], ... */
-	T_CODES,	/* short codes: digits * # +, ... */
-};
-
-enum {
-	SEC_MAIN,	/* [numvertd] */
-	SEC_LINK,	/* [link NAME] */
-};
-
-/* Options that apply to one link mode only. */
-enum { ANY, CLIENT, SERVER };
-
-struct opt {
-	int section;
-	const char *name;
-	enum otype type;
-	size_t off;
-	size_t size;		/* T_STR, T_SECRET: buffer size */
-	unsigned min, max;
-	const char *enums;	/* T_ENUM: "a|b|c" */
-	int mode;		/* ANY, CLIENT or SERVER */
-	const char *def;	/* NULL: required in its mode */
-	const char *example;	/* value in the example file */
-	const char *help;
-};
-
-#define M(f) offsetof(struct cfg, f), sizeof(((struct cfg *)0)->f)
-#define L(f) offsetof(struct cfg_link, f), sizeof(((struct cfg_link *)0)->f)
-
-static const struct opt opts[] = {
-	{ SEC_MAIN, "log_level", T_LEVEL, M(log_level), 0, 0, NULL, ANY,
-	    "info", NULL,
-	    "Least severe log level written to stderr: debug, info, warn or\n"
-	    "error. Log lines are key=value and never contain a phone number." },
-	{ SEC_MAIN, "stats_interval", T_MS, M(stats_interval_ms), 0,
-	    86400000, NULL, ANY, "60s", NULL,
-	    "How often each link logs its counters (event=link_stats); 0 = never." },
-	{ SEC_MAIN, "shutdown_grace", T_MS, M(shutdown_grace_ms), 0, 60000,
-	    NULL, ANY, "5s", NULL,
-	    "On SIGTERM or SIGINT, time allowed for unbinds and in-flight\n"
-	    "responses before the process exits." },
-
-	{ SEC_LINK, "mode", T_ENUM, L(mode), 0, 0, "client|server", ANY,
-	    NULL, "client",
-	    "client: numvertd connects and binds to the carrier's SMSC.\n"
-	    "server: the carrier's USSD gateway or an aggregator connects to\n"
-	    "numvertd (see listen, allow)." },
-	{ SEC_LINK, "role", T_ENUM, L(role), 0, 0, "auto|esme|smsc", ANY,
-	    "auto", NULL,
-	    "SMPP role numvertd plays on this link, independent of who\n"
-	    "connects. auto: esme in client mode, smsc in server mode. A\n"
-	    "server link with role esme waits for the peer's outbind, then\n"
-	    "binds (gateways that connect in and keep the SMSC role)." },
-	{ SEC_LINK, "host", T_STR, L(host), 0, 0, NULL, CLIENT, NULL,
-	    "10.20.30.40", "Client mode: the carrier's SMSC, a name or an address." },
-	{ SEC_LINK, "port", T_UINT, L(port), 1, 65535, NULL, CLIENT, NULL,
-	    "2775", "Client mode: the SMSC's TCP port." },
-	{ SEC_LINK, "listen", T_LISTEN, L(listen_host), 0, 0, NULL, SERVER,
-	    NULL, "0.0.0.0:2775",
-	    "Server mode: address:port to accept the peer on (port 0 picks a\n"
-	    "free port and logs it). Links may share a listen address; binds\n"
-	    "are told apart by system_id." },
-	{ SEC_LINK, "allow", T_NETS, L(allow), 0, 0, NULL, SERVER,
-	    "127.0.0.1/32", NULL,
-	    "Server mode: addresses the peer may connect from, comma-separated\n"
-	    "address[/prefix] entries. Others are refused before any PDU is\n"
-	    "read." },
-	{ SEC_LINK, "max_binds", T_UINT, L(max_binds), 1, NV_LINK_BINDS_MAX,
-	    NULL, SERVER, "8", NULL,
-	    "Server mode: binds this peer may hold at once." },
-	{ SEC_LINK, "system_id", T_STR, L(system_id), 0, 0, NULL, ANY, NULL,
-	    "numvert",
-	    "Client mode: the system_id numvertd binds with. Server mode: the\n"
-	    "system_id the peer must bind with. At most 15 characters." },
-	{ SEC_LINK, "password", T_SECRET, L(password), 0, 0, NULL, ANY, NULL,
-	    "CHANGEME",
-	    "The bind password (at most 8 characters, an SMPP 3.4 limit).\n"
-	    "Keep this file readable by the numvert user only." },
-	{ SEC_LINK, "system_type", T_STR, L(system_type), 0, 0, NULL, ANY, "",
-	    NULL, "system_type sent in the bind (client mode); often empty." },
-	{ SEC_LINK, "bind", T_ENUM, L(bind), 0, 0,
-	    "transceiver|transmitter+receiver", CLIENT, "transceiver", NULL,
-	    "Client mode: one transceiver bind, or a transmitter and a receiver\n"
-	    "bind on two connections (replies go out on the transmitter)." },
-	{ SEC_LINK, "window", T_UINT, L(window), 1, NV_SMPP_WINDOW_MAX, NULL,
-	    ANY, "10", NULL,
-	    "Requests numvertd keeps outstanding per bind before waiting for\n"
-	    "responses." },
-	{ SEC_LINK, "throughput", T_UINT, L(throughput), 0, 100000, NULL, ANY,
-	    "0", NULL,
-	    "Messages per second numvertd sends on this link (all binds\n"
-	    "together), as the carrier's contract allows; 0 = no limit. On\n"
-	    "ESME_RTHROTTLED or ESME_RMSGQFUL the link pauses and retries; no\n"
-	    "message is dropped." },
-	{ SEC_LINK, "throttle_backoff", T_MS, L(throttle_backoff_ms), 10,
-	    60000, NULL, ANY, "1s", NULL,
-	    "First pause after a throttling response; it doubles while the\n"
-	    "carrier keeps throttling, up to 64 times this value." },
-	{ SEC_LINK, "enquire_link_interval", T_MS, L(enquire_ms), 1000,
-	    3600000, NULL, ANY, "30s", NULL,
-	    "Idle time after which numvertd sends enquire_link. A peer that\n"
-	    "does not answer within response_timeout is dropped and rebound." },
-	{ SEC_LINK, "response_timeout", T_MS, L(response_ms), 100, 300000,
-	    NULL, ANY, "10s", NULL,
-	    "Time allowed for any response. A message whose response does not\n"
-	    "come is sent again (the carrier may then see it twice); three\n"
-	    "timeouts in a row drop the connection." },
-	{ SEC_LINK, "bind_timeout", T_MS, L(bind_timeout_ms), 100, 300000,
-	    NULL, ANY, "10s", NULL,
-	    "Time from TCP connect (or accept) to a completed bind." },
-	{ SEC_LINK, "reconnect_min", T_MS, L(reconnect_min_ms), 10, 3600000,
-	    NULL, CLIENT, "1s", NULL,
-	    "Client mode: first delay before reconnecting. Delays double per\n"
-	    "failed attempt up to reconnect_max, each with random jitter; a\n"
-	    "refused password waits reconnect_max." },
-	{ SEC_LINK, "reconnect_max", T_MS, L(reconnect_max_ms), 10, 3600000,
-	    NULL, CLIENT, "60s", NULL,
-	    "Client mode: longest delay between reconnection attempts." },
-	{ SEC_LINK, "ussd_profile", T_PROFILE, L(ussd_profile), 0, 0, NULL,
-	    ANY, "its_session_info", NULL,
-	    "The carrier's USSD dialect: its_session_info, user_message_reference\n"
-	    "or sixdee (see docs/carriers.md for their op codes)." },
-	{ SEC_LINK, "short_codes", T_CODES, L(short_codes), 0, 0, NULL, ANY,
-	    "", "36123, *384#",
-	    "Short codes and USSD codes served on this link, comma-separated\n"
-	    "(empty: any destination). Codes match by their digits: *384#\n"
-	    "serves 384, *384# and *384*1#. An MO to another destination is\n"
-	    "refused with ESME_RINVDSTADR." },
-};
 
 /* The configuration `make run` uses when numvertd gets no -c. */
 static const char embedded[] =
@@ -181,7 +44,6 @@ struct parse {
 	const char *text;
 };
 
-_Static_assert(ARRAY_SIZE(opts) <= 64, "one bit per option in parse.set");
 
 static void __attribute__((format(printf, 2, 3)))
 fail(struct parse *ps, const char *fmt, ...)
@@ -452,7 +314,7 @@ apply_defaults(int section, void *base)
 {
 	const char *why;
 
-	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+	for (size_t i = 0; i < nopts; i++)
 		if (opts[i].section == section && opts[i].def != NULL &&
 		    set_value(&opts[i], base, opts[i].def, &why) != 0)
 			abort();	/* a default the table itself rejects */
@@ -474,7 +336,7 @@ finish_link(struct parse *ps)
 	unsigned saved = ps->line;
 
 	ps->line = l->line;
-	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
+	for (size_t i = 0; i < nopts; i++) {
 		const struct opt *o = &opts[i];
 		int set = (ps->set >> i) & 1;
 
@@ -598,7 +460,7 @@ handler(void *user, const char *section, const char *name, const char *value)
 		return 0;
 	}
 	base = ps->sec == SEC_LINK ? (void *)ps->link : (void *)ps->cfg;
-	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
+	for (size_t i = 0; i < nopts; i++) {
 		const struct opt *o = &opts[i];
 
 		if (o->section != ps->sec || strcmp(o->name, name) != 0)
@@ -752,7 +614,7 @@ write_help(FILE *fp, const char *help)
 static void
 write_section(FILE *fp, int section)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
+	for (size_t i = 0; i < nopts; i++) {
 		const struct opt *o = &opts[i];
 
 		if (o->section != section)
@@ -843,4 +705,15 @@ cfg_link_allows(const struct cfg_link *l, int family, const void *addr)
 		return 1;
 	}
 	return 0;
+}
+
+void
+cfg_text_link(const struct cfg_link *l, struct text_link *out)
+{
+	memset(out, 0, sizeof *out);
+	out->dcs0_latin1 = l->dcs0 == 1;
+	out->dcs1_gsm7 = l->dcs1 == 1;
+	out->cbs_scheme = l->dcs_scheme == 1;
+	out->gsm7_packed = l->gsm7_packed == 1;
+	out->gsm7_dcs = l->gsm7_dcs == 1 ? 0x0f : 0x00;
 }

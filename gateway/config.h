@@ -66,6 +66,16 @@ struct cfg_link {
 	int ussd_profile;	/* index into the profile table */
 	char short_codes[NV_CFG_LIST_MAX][22];
 	unsigned nshort;
+	int dcs0;		/* 0: data_coding 0 is GSM-7, 1: Latin-1 */
+	int dcs1;		/* 0: data_coding 1 is IA5, 1: GSM-7 */
+	int dcs_scheme;		/* 0: SMPP / SMS, 1: cell broadcast (USSD) */
+	int gsm7_packed;	/* 0: no, 1: yes */
+	int gsm7_dcs;		/* 0: send 0x00, 1: send 0x0f */
+	int mt_coding;		/* enum text_force */
+	int long_sms;		/* enum text_split */
+	unsigned max_parts;
+	unsigned ussd_screen;	/* GSM-7 septets a USSD screen may use */
+	unsigned ussd_screen_ucs2;
 };
 
 struct cfg {
@@ -73,6 +83,11 @@ struct cfg {
 	int log_level;		/* enum log_level */
 	unsigned stats_interval_ms;
 	unsigned shutdown_grace_ms;
+	char gsm7_fallback[256];
+	unsigned concat_timeout_ms;
+	unsigned concat_max_parts;
+	unsigned concat_max_pending;
+	unsigned concat_max_bytes;
 	struct cfg_link *links;
 	unsigned nlinks;
 };
@@ -99,6 +114,10 @@ const char *cfg_bind_name(int bind);
 
 /* The role a link plays once its "auto" is resolved. */
 int cfg_link_role(const struct cfg_link *l);
+
+struct text_link;
+/* How the link reads and writes data_coding, for the text module. */
+void cfg_text_link(const struct cfg_link *l, struct text_link *out);
 
 /* 1 if addr (AF_INET/AF_INET6 raw octets) is in the link's allowlist. */
 int cfg_link_allows(const struct cfg_link *l, int family, const void *addr);

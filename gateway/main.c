@@ -21,10 +21,12 @@
 #include <event2/thread.h>
 
 #include "app.h"
+#include "base/fallback.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 #include "config.h"
 #include "listener.h"
+#include "mo.h"
 #include "smpp_link.h"
 
 #define EXIT_START 1
@@ -39,6 +41,8 @@ struct daemon {
 	struct event_base *base;
 	struct conn_env env;
 	struct app *app;
+	struct mo *mo;
+	struct fallback *fb;
 	struct link **links;
 	struct listener **lsn;
 	unsigned *lsn_first;	/* index of the link that opened each */
@@ -48,7 +52,7 @@ struct daemon {
 };
 
 static const struct link_cbs daemon_link_cbs = {
-	.mo = app_mo,
+	.mo = mo_receive,
 };
 
 static void
@@ -184,11 +188,12 @@ start(struct daemon *d, char **cause)
 	d->env.dns = evdns_base_new(d->base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
 	if (d->env.dns == NULL)	/* no resolv.conf: addresses still work */
 		d->env.dns = evdns_base_new(d->base, 0);
-	d->app = app_new(d->log);
+	d->app = app_new(d->log, d->fb);
+	d->mo = mo_new(d->base, d->log, d->cfg, app_message, d->app);
 	d->links = xcalloc(d->cfg->nlinks, sizeof *d->links);
 	for (unsigned i = 0; i < d->cfg->nlinks; i++)
 		d->links[i] = link_new(&d->env, &d->cfg->links[i],
-		    d->cfg->stats_interval_ms, &daemon_link_cbs, d->app);
+		    d->cfg->stats_interval_ms, &daemon_link_cbs, d->mo);
 	if (start_listeners(d, cause) != 0)
 		return -1;
 	d->sig_int = evsignal_new(d->base, SIGINT, signal_cb, d);
@@ -208,6 +213,8 @@ teardown(struct daemon *d)
 	for (unsigned i = 0; d->links != NULL && i < d->cfg->nlinks; i++)
 		if (d->links[i] != NULL)
 			link_log_stats(d->links[i]);
+	/* Pending concatenations reach the app while the links exist. */
+	mo_free(d->mo);
 	for (unsigned i = 0; d->links != NULL && i < d->cfg->nlinks; i++)
 		link_free(d->links[i]);
 	/* Let closed connections run their deferred frees. */
@@ -217,6 +224,7 @@ teardown(struct daemon *d)
 	free(d->lsn);
 	free(d->lsn_first);
 	app_free(d->app);
+	fb_free(d->fb);
 	if (d->grace != NULL)
 		event_free(d->grace);
 	if (d->sig_int != NULL) {
@@ -230,14 +238,19 @@ teardown(struct daemon *d)
 		event_base_free(d->base);
 }
 
+/* The configuration and the data files it names. */
 static int
-load_config(const char *path, struct cfg **cfg)
+load_config(const char *path, struct cfg **cfg, struct fallback **fb)
 {
 	char *cause = NULL;
 	int rc;
 
 	rc = path != NULL ? cfg_load(path, cfg, &cause) :
 	    cfg_load_embedded(cfg, &cause);
+	if (rc == 0 && (*fb = fb_load((*cfg)->gsm7_fallback, &cause)) == NULL) {
+		cfg_free(*cfg);
+		rc = -1;
+	}
 	if (rc != 0) {
 		fprintf(stderr, "numvertd: %s\n", cause);
 		free(cause);
@@ -283,11 +296,13 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (load_config(path, &d.cfg) != 0)
+	if (load_config(path, &d.cfg, &d.fb) != 0)
 		return EXIT_USAGE;
 	if (check) {
-		printf("%s: ok (%u link%s)\n", d.cfg->source, d.cfg->nlinks,
-		    d.cfg->nlinks == 1 ? "" : "s");
+		printf("%s: ok (%u link%s; %s: %s)\n", d.cfg->source,
+		    d.cfg->nlinks, d.cfg->nlinks == 1 ? "" : "s",
+		    d.cfg->gsm7_fallback, fb_status(d.fb));
+		fb_free(d.fb);
 		cfg_free(d.cfg);
 		return 0;
 	}

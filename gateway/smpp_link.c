@@ -30,6 +30,7 @@ struct mt_item {
 	uint64_t due_ms;	/* retry list: not before */
 	unsigned attempts;	/* temporary failures so far */
 	struct link_mt mt;
+	uint8_t payload[];	/* the message_payload, if any */
 };
 
 TAILQ_HEAD(mt_list, mt_item);
@@ -70,6 +71,7 @@ struct link {
 	int shutting_down;
 	uint64_t rng;
 	uint64_t next_msgid;
+	uint16_t next_ref;
 	struct event *stats_ev;
 	struct link_stats st;
 };
@@ -257,6 +259,7 @@ link_new(struct conn_env *env, const struct cfg_link *cfg, unsigned stats_ms,
 		l->rng = (uint64_t)time(NULL) ^ (uintptr_t)l;
 	l->rng |= 1;
 	l->next_msgid = (rnd(l) & 0xffffffffu) << 24;
+	l->next_ref = (uint16_t)rnd(l);
 	l->pump_ev = evtimer_new(env->base, pump_cb, l);
 	if (stats_ms > 0) {
 		l->stats_ev = event_new(env->base, -1, EV_PERSIST, stats_cb, l);
@@ -332,15 +335,19 @@ int
 link_queue_mt(struct link *l, const struct link_mt *mt)
 {
 	struct mt_item *it;
+	size_t plen;
 
 	if (l->nqueued >= NV_LINK_QUEUE_MAX) {
 		LLOG(l, LOG_WARN, "mt_queue_full", "queued=%u", l->nqueued);
 		return -1;
 	}
-	it = xcalloc(1, sizeof *it);
+	plen = (mt->tlv.have & SMPP_HAVE_MESSAGE_PAYLOAD) ?
+	    mt->tlv.message_payload_len : 0;
+	it = xcalloc(1, sizeof *it + plen);
 	it->mt = *mt;
-	it->mt.tlv.message_payload = NULL;
-	it->mt.tlv.have &= ~(uint32_t)SMPP_HAVE_MESSAGE_PAYLOAD;
+	if (plen > 0)
+		memcpy(it->payload, mt->tlv.message_payload, plen);
+	it->mt.tlv.message_payload = plen > 0 ? it->payload : NULL;
 	it->order = ++l->next_order;
 	TAILQ_INSERT_TAIL(&l->queue, it, q);
 	l->nqueued++;
@@ -771,6 +778,18 @@ unsigned
 link_queued(const struct link *l)
 {
 	return l->nqueued;
+}
+
+unsigned
+link_queue_room(const struct link *l)
+{
+	return NV_LINK_QUEUE_MAX - l->nqueued;
+}
+
+uint16_t
+link_next_ref(struct link *l)
+{
+	return ++l->next_ref;
 }
 
 void

@@ -48,7 +48,8 @@ struct link_mt {
 	uint8_t registered_delivery;
 	uint8_t sm_length;
 	uint8_t short_message[NV_SMPP_SM_OUT_MAX];
-	struct smpp_tlvs tlv;	/* message_payload is not supported here */
+	/* With SMPP_HAVE_MESSAGE_PAYLOAD, tlv.message_payload is copied. */
+	struct smpp_tlvs tlv;
 };
 
 struct link_stats {
@@ -89,11 +90,15 @@ uint32_t link_check_bind(const struct link *l, const struct smpp_pdu *bind,
 void link_adopt(struct link *l, struct smpp_conn *c);
 
 /*
- * Queues a message (copied). Returns 0, or -1 when the queue holds
- * NV_LINK_QUEUE_MAX messages: the caller must then refuse the MO that
- * needed the reply with a temporary error.
+ * Queues a message (copied, message_payload included). Returns 0, or -1
+ * when the queue holds NV_LINK_QUEUE_MAX messages: the caller must then
+ * refuse the MO that needed the reply with a temporary error.
  */
 int link_queue_mt(struct link *l, const struct link_mt *mt);
+/* Messages the queue can still take (a reply of n parts needs n). */
+unsigned link_queue_room(const struct link *l);
+/* The next reference number for a concatenated MT on this link. */
+uint16_t link_next_ref(struct link *l);
 
 /*
  * Whether this link serves an MO sent to dest (the destination_addr):

@@ -104,6 +104,23 @@
  */
 #define NV_LISTENER_UNBOUND_MAX 64u
 
+/* --- text ---------------------------------------------------------- */
+
+/*
+ * Parts of one concatenated MO: the 8-bit counters of the user data
+ * header (TS 23.040 §9.2.3.24.1) allow 255; the default keeps 16.
+ */
+#define NV_CONCAT_PARTS_MAX 255u
+
+/* Incomplete concatenated messages one sender may have at once. */
+#define NV_CONCAT_PENDING_MAX 64u
+
+/* Octets held for incomplete concatenated messages, all senders. */
+#define NV_CONCAT_BYTES_MAX (64u * 1024u * 1024u)
+
+/* SMS parts one reply may take; beyond this it is refused, not cut. */
+#define NV_MT_PARTS_MAX 16u
+
 /* --- logging ------------------------------------------------------- */
 
 /* One log line, after escaping; longer lines are cut and marked. */

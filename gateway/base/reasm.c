@@ -87,6 +87,7 @@ struct rsrc {
 struct rmsg {
 	struct hnode hn;		/* first member: a node is its record */
 	struct reasm_key key;		/* zero-filled after each NUL */
+	uint8_t meta[REASM_META];	/* the caller's, from the first part */
 	struct rsrc *src;
 	struct rmsg *age_prev, *age_next;
 	struct rmsg *src_prev, *src_next;
@@ -301,7 +302,8 @@ msg_base_cost(unsigned total)
 
 /* A new, empty message for key k (hash h), youngest of all. */
 static struct rmsg *
-msg_new(struct reasm *r, const struct reasm_key *k, uint64_t h)
+msg_new(struct reasm *r, const struct reasm_key *k, uint64_t h,
+    const uint8_t meta[REASM_META])
 {
 	uint64_t sh = hash_src(r, k->link, k->source);
 	struct rsrc *s = src_find(r, k->link, k->source, sh);
@@ -317,6 +319,7 @@ msg_new(struct reasm *r, const struct reasm_key *k, uint64_t h)
 	m = xcalloc(1, sizeof *m + (size_t)k->total * sizeof m->slot[0]);
 	m->hn.h = h;
 	m->key = *k;
+	memcpy(m->meta, meta, REASM_META);
 	m->src = s;
 	m->cost = msg_base_cost(k->total);
 	m->deadline = r->last_ms > UINT64_MAX - r->lim.timeout_ms ?
@@ -425,6 +428,7 @@ deliver(struct reasm *r, const struct reasm_key *k, struct dsrc d,
 		.parts = n, .data = buf, .len = sum, .piece = pc,
 		.npieces = n,
 	};
+	memcpy(msg.meta, d.m != NULL ? d.m->meta : d.x->meta, REASM_META);
 	r->in_cb = 1;
 	r->fn(r->arg, &msg);
 	r->in_cb = 0;
@@ -577,7 +581,7 @@ reasm_add(struct reasm *r, const struct reasm_part *p, uint64_t now_ms)
 	}
 	make_room(r, m, cost);
 	if (m == NULL)
-		m = msg_new(r, &k, h);
+		m = msg_new(r, &k, h, p->meta);
 	msg_store(r, m, p);
 	return REASM_ADDED;
 }

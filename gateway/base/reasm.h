@@ -37,12 +37,16 @@ struct reasm_key {
 	uint8_t total;
 };
 
+/* Octets the caller keeps with a message (the reply's addressing). */
+#define REASM_META 16
+
 struct reasm_part {
 	struct reasm_key key;
 	uint8_t seq;			/* 1..total */
 	uint8_t dcs;			/* data_coding of this part */
 	const uint8_t *data;		/* user data without the UDH */
 	size_t len;
+	uint8_t meta[REASM_META];	/* kept from the message's first part */
 };
 
 /* One piece of a delivered message, in sequence order. */
@@ -70,6 +74,7 @@ struct reasm_msg {
 	size_t len;
 	const struct reasm_piece *piece;
 	unsigned npieces;
+	uint8_t meta[REASM_META];	/* of its first part */
 };
 
 /*

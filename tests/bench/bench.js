@@ -69,7 +69,7 @@ async function roundTrips(kind, i) {
     sut = start(0, path.join(BUILD, 'numvertd'), ['-c', cf], path.join(tmp, `numvertd-${i}.log`));
   } else {
     sut = start(0, path.join(BUILD, 'numvert-smsc'), ['echo-esme', '--connect', `127.0.0.1:${port}`, '--quiet',
-      '--window', '10', '--text', 'numvert: message bien recu. Merci.']);
+      '--window', '10', '--text', 'numvert: message bien arrivé. Merci.']);
   }
   const code = await load.done;
   sut.kill('SIGTERM');

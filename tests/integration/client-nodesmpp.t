@@ -28,7 +28,7 @@ h.run('client mode vs node-smpp', async () => {
   const r = a.submits[0].pdu;
   is(r.destination_addr, '22370000011', 'reply goes to the MO source');
   is(r.source_addr, '36123', 'reply comes from the short code');
-  is(r.short_message.message, 'numvert: message bien recu. Merci.', 'reply text is the fixed acknowledgement');
+  is(r.short_message.message, 'numvert: message bien arrivé. Merci.', 'reply text is the fixed acknowledgement');
 
   // A USSD begin gets a final screen in the its_session_info dialect.
   const st2 = await h.deliver(trx.session, { service_type: 'USSD', source_addr: '22370000012', destination_addr: '384',

@@ -67,7 +67,7 @@ ok(length($resp->{message_id} // ''), 'with a message_id');
 my $dsm = $smpp->read_pdu();
 is($dsm->{cmd}, 0x00000005, 'a deliver_sm comes back');
 is($dsm->{destination_addr}, '22370000061', 'addressed to the subscriber');
-like($dsm->{short_message}, qr/^numvert: message bien recu/, 'with the acknowledgement');
+like($dsm->{short_message}, qr/^numvert: message bien arriv/, 'with the acknowledgement');
 $smpp->deliver_sm_resp(seq => $dsm->{seq}, message_id => '');
 
 $resp = $smpp->submit_sm(service_type => 'USSD', source_addr => '22370000062', destination_addr => '384',

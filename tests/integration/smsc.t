@@ -92,7 +92,7 @@ h.run('numvert-smsc', async () => {
     env: { ...process.env, NV_DEMO_PORT: String(port), NV_DEMO_SECONDS: String(3 * h.SLOW), NV_BUILD: h.BUILD } });
   is(demo.status, 0, 'make run demo starts and stops cleanly');
   if (!/numvert demo/.test(demo.stdout)) h.diag(`run-demo stderr: ${demo.stderr}`);
-  ok(/carrier \| mt sms .*numvert: message bien recu/.test(demo.stdout), 'demo: an SMS reply flows', demo.stdout);
+  ok(/carrier \| mt sms .*numvert: message bien arriv/.test(demo.stdout), 'demo: an SMS reply flows', demo.stdout);
   ok(/carrier \| mt ussd .* end .*votre appel/.test(demo.stdout), 'demo: a USSD final screen flows', demo.stdout);
   ok(/phone --control 127\.0\.0\.1:\d+/.test(demo.stdout), 'demo: tells how to dial in');
 

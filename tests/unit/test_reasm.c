@@ -103,7 +103,7 @@ add_txt(struct reasm *r, struct reasm_key k, unsigned seq, const char *tag,
 
 	snprintf(buf, sizeof buf, "%s:%u;", tag, seq);
 	p = (struct reasm_part){ k, (uint8_t)seq, 0, (const uint8_t *)buf,
-	    strlen(buf) };
+	    strlen(buf), { 0 } };
 	return reasm_add(r, &p, now);
 }
 
@@ -116,7 +116,7 @@ add_len(struct reasm *r, struct reasm_key k, unsigned seq, size_t len,
 
 	assert_true(len <= sizeof buf);
 	memset(buf, 'a' + (int)seq, len);
-	p = (struct reasm_part){ k, (uint8_t)seq, 0, buf, len };
+	p = (struct reasm_part){ k, (uint8_t)seq, 0, buf, len, { 0 } };
 	return reasm_add(r, &p, now);
 }
 
@@ -355,7 +355,7 @@ test_invalid(void **state)
 	struct sink s;
 	struct reasm *r = mk(&s, &big);
 	struct reasm_key k = key(1, "a", "b", 1, 0, 3), bad = k;
-	struct reasm_part p = { k, 1, 0, NULL, 5 };
+	struct reasm_part p = { k, 1, 0, NULL, 5, { 0 } };
 
 	(void)state;
 	TXT(INVALID, r, k, 0, "i", 0);
@@ -671,7 +671,7 @@ static void
 reenter(void *arg, const struct reasm_msg *m)
 {
 	struct reasm **rp = arg;
-	struct reasm_part p = { m->key, 1, 0, NULL, 0 };
+	struct reasm_part p = { m->key, 1, 0, NULL, 0, { 0 } };
 
 	p.key.ref++;
 	reasm_add(*rp, &p, 0);
@@ -790,7 +790,8 @@ run_many(const struct reasm_limits *lim, int tight)
 	}
 	for (i = 0; i < n; i++) {
 		unsigned m = order[i] >> 8, seq = order[i] & 0xff;
-		struct reasm_part p = { mkey(m), (uint8_t)seq, 0, buf, 0 };
+		struct reasm_part p = { mkey(m), (uint8_t)seq, 0, buf, 0,
+		    { 0 } };
 		enum reasm_result res;
 
 		p.len = mpart(m, seq, buf);

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What a subscriber sends, made into a message: delivery receipts and
+ * USSD releases are answered and counted, MOs to codes the link does not
+ * serve are refused, the user data header and SAR TLVs are read, parts
+ * of a concatenated SMS are reassembled, and the text is decoded to
+ * UTF-8 with the link's reading of data_coding. The handler then gets
+ * one message per SMS (however many parts) or per USSD step.
+ *
+ * No phone number is logged here: lengths, codings and counts only.
+ */
+#ifndef NV_MO_H
+#define NV_MO_H
+
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "base/text.h"
+#include "mt.h"
+#include "profile.h"
+#include "smpp_link.h"
+
+struct cfg;
+struct logger;
+struct mo;
+
+enum mo_kind {
+	MO_SMS,
+	MO_USSD,
+};
+
+struct mo_msg {
+	enum mo_kind kind;
+	enum prof_event ussd_event;	/* MO_USSD: begin, continue, unknown */
+	const char *text;		/* UTF-8, NUL-terminated */
+	size_t len;
+	unsigned bad;			/* characters that became U+FFFD */
+	enum text_coding coding;
+	unsigned parts;			/* SMS parts it came in */
+	int incomplete;			/* some part never came */
+	struct mt_addr reply;		/* where a reply goes */
+	struct smpp_tlvs ussd;		/* the MO's USSD TLVs, for the reply */
+};
+
+/*
+ * Handles one message. Returns 0, or -1 when it could not be taken now
+ * (no room for the reply): the carrier is then answered with a
+ * temporary error and delivers the MO again.
+ */
+typedef int (*mo_handler)(void *arg, struct link *l, const struct mo_msg *m);
+
+struct mo *mo_new(struct event_base *base, struct logger *log,
+    const struct cfg *cfg, mo_handler fn, void *arg);
+/* Hands pending concatenated parts to the handler (incomplete), frees. */
+void mo_free(struct mo *mo);
+
+/* The link_cbs.mo callback; arg is the struct mo. */
+void mo_receive(struct link *l, const struct smpp_pdu *pdu,
+    struct conn_req req, void *arg);
+
+struct mo_stats {
+	unsigned long long messages, parts, incomplete, receipts,
+	    ussd_releases, refused, bad_udh, undecodable_chars;
+};
+const struct mo_stats *mo_stats(const struct mo *mo);
+
+#endif
