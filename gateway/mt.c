@@ -27,14 +27,13 @@ mt_base(const struct mt_addr *a, const struct text_enc *enc,
 }
 
 static enum mt_result
-send_ussd(struct link *l, const struct cfg_link *c, const struct mt_addr *a,
-    const struct text_enc *enc, const struct smpp_tlvs *ussd)
+send_ussd(struct link *l, const struct mt_addr *a, const struct text_enc *enc,
+    const struct smpp_tlvs *ussd)
 {
 	struct link_mt mt;
 
 	if (enc->len > NV_SMPP_SM_OUT_MAX)
 		return MT_TOO_LONG;
-	(void)c;
 	mt_base(a, enc, &mt);
 	mt.sm_length = (uint8_t)enc->len;
 	memcpy(mt.short_message, enc->data, enc->len);
@@ -108,7 +107,7 @@ mt_send(struct link *l, struct logger *log, const struct fallback *fb,
 	    enc.coding == TEXT_UCS2 ? c->ussd_screen_ucs2 : c->ussd_screen) < 0)
 		r = MT_TOO_LONG;
 	else
-		r = kind == MT_USSD ? send_ussd(l, c, a, &enc, ussd) :
+		r = kind == MT_USSD ? send_ussd(l, a, &enc, ussd) :
 		    send_sms(l, c, a, &enc);
 	if (r == MT_TOO_LONG)
 		log_msg(log, LOG_ERROR, prefix, "mt_refused", "why=too_long "

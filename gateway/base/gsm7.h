@@ -63,8 +63,10 @@ size_t gsm7_unpack(const uint8_t *oct, size_t len, unsigned fill_bits,
 /*
  * USSD: packs with the §6.1.2.3.1 rule (8n-1 septets get a CR in the
  * spare bits, and a text that ends in CR on an octet boundary gets a
- * second CR) and unpacks, dropping that padding CR. USSD strings carry
- * no septet count: it is derived from the octet count.
+ * second CR) and unpacks, dropping the padding CR of 8n-1 septets only:
+ * the second CR after a wanted one stays, as the specification's
+ * receiver "performs the carriage return function twice". USSD strings
+ * carry no septet count: it is derived from the octet count.
  */
 size_t gsm7_pack_ussd(const uint8_t *sept, size_t n, uint8_t *out,
     size_t size);

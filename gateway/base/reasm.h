@@ -9,8 +9,9 @@
  * is dropped, only delivered in pieces.
  *
  * Bounds: parts per message, pending messages per source, and octets
- * held in all. Time is passed in by the caller (milliseconds, monotonic):
- * the module has no clock and no timer of its own.
+ * held in all. Time is passed in by the caller (milliseconds, monotonic;
+ * a time earlier than one seen before counts as that one): the module
+ * has no clock and no timer of its own. The first copy of a part wins.
  */
 #ifndef NV_REASM_H
 #define NV_REASM_H
@@ -87,9 +88,12 @@ typedef void (*reasm_deliver_fn)(void *arg, const struct reasm_msg *m);
 
 enum reasm_result {
 	REASM_ADDED,			/* stored, waiting for more parts */
-	REASM_DELIVERED,		/* it completed a message (or went alone) */
+	REASM_DELIVERED,		/* completed a message, or went out at once,
+					 * alone or with its pending siblings */
 	REASM_DUPLICATE,		/* that part was already there: ignored */
-	REASM_INVALID,			/* seq 0, seq > total or total 0: rejected */
+	REASM_INVALID,			/* seq 0, seq > total, total 0, an
+					 * unterminated key string, len > 0
+					 * with data NULL: rejected */
 };
 
 struct reasm *reasm_new(const struct reasm_limits *lim, reasm_deliver_fn fn,

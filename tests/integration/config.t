@@ -43,6 +43,13 @@ printf '%s\npassword = x\nussd_profile = vodacom\n' "$link" > "$t/bad.conf"; che
 printf '[linc a]\n' > "$t/bad.conf"; check "unknown section" 'bad.conf:1: unknown section \[linc a\]'
 printf '[link a]\nmode = server\nlisten = 127.0.0.1:2775\nsystem_id = x\npassword = y\n[link b]\nmode = server\nlisten = 127.0.0.1:2775\nsystem_id = x\npassword = z\n' \
 	> "$t/bad.conf"; check "same listener, same system_id" 'bad.conf:6: \[link b\] shares listen 127.0.0.1:2775 and system_id'
+# The data files a configuration names are checked with it.
+printf '%s\npassword = x\n[numvertd]\ngsm7_fallback = %s/fb.yaml\n' "$link" "$t" > "$t/bad.conf"
+printf 'status: draft\ndefault:\n  "\311\233": "\311\233"\n' > "$t/fb.yaml"
+check "bad fallback table" 'fb.yaml:3: the rendering of'
+printf 'status: draft\ndefault:\n  "\311\233": "e"\n' > "$t/fb.yaml"
+"$bin" --check-config -c "$t/bad.conf" > "$t/out" 2>&1
+grep -q "fb.yaml: draft" "$t/out"; ok $? "--check-config names the fallback table and its review status"
 "$bin" -c "$t/none.conf" > "$t/out" 2>&1; rc=$?
 [ $rc = 2 ] && grep -q "none.conf: cannot open" "$t/out"; ok $? "a missing file: exit 2 and a clear message"
 "$bin" --bogus > "$t/out" 2>&1; [ $? = 2 ]; ok $? "an unknown flag: exit 2"
