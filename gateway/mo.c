@@ -36,6 +36,8 @@ _Static_assert(sizeof(struct meta) <= sizeof(((struct reasm_part *)0)->meta),
 
 static void on_reasm(void *arg, const struct reasm_msg *m);
 
+static void rearm(struct mo *mo);
+
 static void
 timer_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -44,6 +46,7 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	reasm_expire(mo->reasm, clock_ms());
+	rearm(mo);	/* for the messages due later */
 }
 
 /* One timer for all reassemblies: armed at the earliest deadline. */

@@ -79,6 +79,9 @@ h.run('text on the wire', async () => {
   is(st.get(0x7000), 0, 'a late duplicate is acknowledged');
 
   // A missing part: after concat_timeout what arrived is handled, marked.
+  // It times out after the late duplicate above, on a later turn of the
+  // timer: the timer must be armed again after each expiry.
+  await h.sleep(300);
   st = await sendRaw(s, [part('udh8-gsm7', 1), part('udh8-gsm7', 3)]);
   ok([...st.values()].every((v) => v === 0), 'two of three parts acknowledged');
   ok(await d.waitFor((e) => e.event === 'mo_incomplete' && e.parts === '2', 4000), 'after the timeout: mo_incomplete with 2 parts');
