@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The statement table (see stmt.h). Columns are listed by name, never
+ * with *, so a migration that adds a column cannot shift what the
+ * readers in query.c and outbox.c take from each position.
+ */
+#include <stddef.h>
+
+#include "db/stmt.h"
+
+#define REPORT_COLS "id, case_hash, category, region, cercle, commune, " \
+	"queue, urgent, status, language, channel, link, received, " \
+	"narrative, key_id, incomplete, counted"
+
+#define PART_COLS "id, msg_key, seq, total, link, at, sealed, key_id"
+
+#define MT_COLS "id, link, state, sealed, key_id, attempts, next_attempt, " \
+	"created, finished, last_status, why"
+
+struct st_def {
+	const char *name;
+	const char *sql;
+};
+
+static const struct st_def defs[DB_ST__COUNT] = {
+	/* IMMEDIATE: take the write lock at BEGIN, so a group never fails
+	 * half-way on a lock another connection (the admin tool) holds. */
+	[DB_ST_BEGIN] = { "begin", "BEGIN IMMEDIATE" },
+	[DB_ST_BEGIN_READ] = { "begin_read", "BEGIN DEFERRED" },
+	[DB_ST_COMMIT] = { "commit", "COMMIT" },
+	[DB_ST_ROLLBACK] = { "rollback", "ROLLBACK" },
+	[DB_ST_SAVEPOINT] = { "savepoint", "SAVEPOINT job" },
+	[DB_ST_RELEASE] = { "release", "RELEASE job" },
+	[DB_ST_ROLLBACK_TO] = { "rollback_to", "ROLLBACK TO job" },
+
+	[DB_ST_INBOUND_SEEN] = { "inbound_seen",
+	    "SELECT coalesce(report_id, 0) FROM inbound WHERE dedup = $dedup" },
+	/* A retransmission is not an error: DO NOTHING, seen by changes(). */
+	[DB_ST_INBOUND_ADD] = { "inbound_add",
+	    "INSERT INTO inbound (dedup, link, at, kind, report_id) "
+	    "VALUES ($dedup, $link, $at, $kind, nullif($report_id, 0)) "
+	    "ON CONFLICT (dedup) DO NOTHING" },
+	[DB_ST_INBOUND_EXPIRE] = { "inbound_expire",
+	    "DELETE FROM inbound WHERE at < $before" },
+
+	[DB_ST_REPORT_ADD] = { "report_add",
+	    "INSERT INTO reports (case_hash, category, region, cercle, "
+	    "commune, queue, urgent, status, language, channel, link, "
+	    "received, narrative, key_id, incomplete, counted) "
+	    "VALUES ($case_hash, $category, $region, $cercle, $commune, "
+	    "$queue, $urgent, coalesce($status, 'unverified'), $language, "
+	    "$channel, $link, $received, $narrative, $key_id, $incomplete, "
+	    "$counted)" },
+	[DB_ST_REPORT_GET] = { "report_get",
+	    "SELECT " REPORT_COLS " FROM reports WHERE id = $id" },
+	[DB_ST_REPORT_COUNT] = { "report_count",
+	    "SELECT count(*) FROM reports" },
+	[DB_ST_REPORT_EACH] = { "report_each",
+	    "SELECT " REPORT_COLS " FROM reports ORDER BY id" },
+	[DB_ST_REPORT_SET_STATUS] = { "report_set_status",
+	    "UPDATE reports SET status = $status WHERE id = $id" },
+	[DB_ST_REPORT_SET_NARRATIVE] = { "report_set_narrative",
+	    "UPDATE reports SET narrative = $narrative, key_id = $key_id "
+	    "WHERE id = $id" },
+	[DB_ST_EVENT_ADD] = { "event_add",
+	    "INSERT INTO report_events (report_id, at, kind, body, key_id, "
+	    "actor) VALUES ($report_id, $at, $kind, $body, $key_id, "
+	    "nullif($actor, 0))" },
+
+	[DB_ST_PART_ADD] = { "part_add",
+	    "INSERT INTO parts (msg_key, seq, total, link, at, sealed, key_id) "
+	    "VALUES ($msg_key, $seq, $total, $link, $at, $sealed, $key_id) "
+	    "ON CONFLICT (msg_key, seq) DO NOTHING" },
+	[DB_ST_PART_DELETE] = { "part_delete",
+	    "DELETE FROM parts WHERE msg_key = $msg_key" },
+	[DB_ST_PART_EACH] = { "part_each",
+	    "SELECT " PART_COLS " FROM parts ORDER BY id" },
+
+	[DB_ST_MT_ADD] = { "mt_add",
+	    "INSERT INTO outbox (link, state, sealed, key_id, attempts, "
+	    "next_attempt, created, finished, last_status, why) "
+	    "VALUES ($link, $state, $sealed, $key_id, $attempts, "
+	    "$next_attempt, $created, nullif($finished, 0), $last_status, "
+	    "$why)" },
+	[DB_ST_MT_SET_SEALED] = { "mt_set_sealed",
+	    "UPDATE outbox SET sealed = $sealed, key_id = $key_id "
+	    "WHERE id = $id AND state = 'queued'" },
+	[DB_ST_MT_RETRY] = { "mt_retry",
+	    "UPDATE outbox SET attempts = $attempts, "
+	    "next_attempt = $next_attempt, last_status = $status "
+	    "WHERE id = $id AND state = 'queued'" },
+	/* The sealed destination goes with the state change (secure_delete
+	 * overwrites it in the page). */
+	[DB_ST_MT_FINAL] = { "mt_final",
+	    "UPDATE outbox SET state = $state, sealed = NULL, key_id = NULL, "
+	    "finished = $at, last_status = $status, why = $why "
+	    "WHERE id = $id AND state = 'queued'" },
+	[DB_ST_MT_EACH_QUEUED] = { "mt_each_queued",
+	    "SELECT " MT_COLS " FROM outbox WHERE state = 'queued' "
+	    "ORDER BY created, id" },
+	[DB_ST_MT_GET] = { "mt_get",
+	    "SELECT " MT_COLS " FROM outbox WHERE id = $id" },
+	[DB_ST_MT_COUNT] = { "mt_count",
+	    "SELECT count(*) FROM outbox WHERE state = $state" },
+
+	[DB_ST_USER_ADD] = { "user_add",
+	    "INSERT INTO users (name, pw_hash, role, created) "
+	    "VALUES ($name, $pw_hash, $role, $created)" },
+	[DB_ST_USER_GET] = { "user_get",
+	    "SELECT id, pw_hash, role, disabled FROM users WHERE name = $name" },
+	/* One statement, so checking the head and appending cannot be
+	 * separated by another connection's append. */
+	[DB_ST_AUDIT_APPEND] = { "audit_append",
+	    "INSERT INTO audit (at, actor, action, object, detail, prev, hash) "
+	    "SELECT $at, nullif($actor, 0), $action, $object, $detail, $prev, "
+	    "$hash WHERE $prev = coalesce((SELECT hash FROM audit "
+	    "ORDER BY id DESC LIMIT 1), zeroblob(32))" },
+	[DB_ST_AUDIT_HEAD] = { "audit_head",
+	    "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1" },
+
+	[DB_ST_SNAPSHOT] = { "snapshot", "SELECT count(*) FROM sqlite_schema" },
+};
+
+const char *
+db_st_sql(enum db_st id)
+{
+	return defs[id].sql;
+}
+
+const char *
+db_st_name(enum db_st id)
+{
+	return defs[id].name;
+}
