@@ -28,19 +28,27 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CPPFLAGS = -D_GNU_SOURCE -Igateway -I.
 CFLAGS = -std=c11 $(OPT) -g $(WARN) $(SANFLAGS) -MMD -MP
 LDFLAGS = $(SANFLAGS)
-LIBS = -levent -levent_pthreads -linih -lsmpp34 -lyaml -lm
+LIBS = -levent -levent_pthreads -linih -lsmpp34 -lyaml -lsqlite3 -lsodium \
+	-lpthread -lm
 
 # libsmpp34 headers are seen by the codec only.
 SMPP34_CFLAGS = -I/usr/include/libsmpp34
 
 BASE_SRC = $(wildcard gateway/base/*.c)
 GW_SRC = $(filter-out gateway/main.c, $(wildcard gateway/*.c))
+DB_SRC = $(wildcard db/*.c)
+ROUTING_SRC = $(wildcard routing/*.c)
 SIM_SRC = $(wildcard gateway/sim/*.c)
+ADMIN_SRC = $(wildcard gateway/admin/*.c)
+TOOL_SRC = $(wildcard tests/tools/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 
-LIB_OBJ = $(patsubst %.c,$(B)/obj/%.o,$(BASE_SRC) $(GW_SRC))
+LIB_OBJ = $(patsubst %.c,$(B)/obj/%.o,$(BASE_SRC) $(GW_SRC) $(DB_SRC) \
+	$(ROUTING_SRC))
 SIM_OBJ = $(patsubst %.c,$(B)/obj/%.o,$(SIM_SRC))
+ADMIN_OBJ = $(patsubst %.c,$(B)/obj/%.o,$(ADMIN_SRC))
+TOOL_BIN = $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 UNIT_BIN = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 FUZZ_BIN = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 
@@ -51,7 +59,7 @@ DEPS_STAMP = deploy/install-deps
 # Keep test objects between runs (they are intermediate files of a pattern rule).
 .SECONDARY:
 
-all: $(B)/numvertd $(B)/numvert-smsc
+all: $(B)/numvertd $(B)/numvert-smsc $(B)/numvert
 
 deps:
 	@deploy/install-deps
@@ -72,18 +80,26 @@ $(B)/numvertd: $(B)/obj/gateway/main.o $(B)/libnumvert.a
 $(B)/numvert-smsc: $(SIM_OBJ) $(B)/libnumvert.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+$(B)/numvert: $(ADMIN_OBJ) $(B)/libnumvert.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Test tools (they may read what numvertd wrote: tests see everything).
+$(B)/tools/%: $(B)/obj/tests/tools/%.o $(B)/libnumvert.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libnumvert.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka -ljansson
 
-tests: all $(UNIT_BIN)
+tests: all $(UNIT_BIN) $(TOOL_BIN)
 
 # Fuzz targets: clang with libFuzzer, ASan and UBSan, own objects.
 FUZZ_CFLAGS = -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -D_GNU_SOURCE -Igateway -I. $(SMPP34_CFLAGS)
-FUZZ_LIB_SRC = $(BASE_SRC) $(GW_SRC)
+FUZZ_LIB_SRC = $(BASE_SRC) $(GW_SRC) $(DB_SRC) $(ROUTING_SRC)
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard gateway/*.h gateway/base/*.h)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard gateway/*.h gateway/base/*.h db/*.h routing/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(LIBS)
 

@@ -22,6 +22,8 @@ static const char embedded[] =
 	"[numvertd]\n"
 	"log_level = info\n"
 	"stats_interval = 30s\n"
+	"db_path = build/run/numvert.db\n"
+	"key_file = build/run/numvert.keys\n"
 	"[link local]\n"
 	"mode = client\n"
 	"host = 127.0.0.1\n"

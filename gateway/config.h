@@ -84,6 +84,11 @@ struct cfg {
 	unsigned stats_interval_ms;
 	unsigned shutdown_grace_ms;
 	char gsm7_fallback[256];
+	char db_path[256];
+	char key_file[256];
+	int db_synchronous;	/* 0: full, 1: normal (benchmarks only) */
+	unsigned report_rounding_ms;
+	unsigned dedup_window_ms;
 	unsigned concat_timeout_ms;
 	unsigned concat_max_parts;
 	unsigned concat_max_pending;

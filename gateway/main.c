@@ -6,8 +6,9 @@
  * handling and libevent's log callback.
  *
  * Exit status: 0 after a clean shutdown or a valid --check-config,
- * 1 when the daemon cannot start (a port in use, no memory), 2 for a
- * bad command line or configuration.
+ * 1 when the daemon cannot start (a port in use, a database it cannot
+ * open or whose rows its keys do not open), 2 for a bad command line,
+ * configuration or key file.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -22,12 +23,17 @@
 
 #include "app.h"
 #include "base/fallback.h"
+#include "base/lockfile.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 #include "config.h"
+#include "db/db.h"
 #include "listener.h"
 #include "mo.h"
+#include "outbox.h"
+#include "routing/keys.h"
 #include "smpp_link.h"
+#include "store.h"
 
 #define EXIT_START 1
 #define EXIT_USAGE 2
@@ -43,6 +49,11 @@ struct daemon {
 	struct app *app;
 	struct mo *mo;
 	struct fallback *fb;
+	struct keys *keys;
+	struct db *db;
+	struct store *store;
+	struct outbox *ob;
+	int lock_fd;		/* one numvertd per database */
 	struct link **links;
 	struct listener **lsn;
 	unsigned *lsn_first;	/* index of the link that opened each */
@@ -51,9 +62,61 @@ struct daemon {
 	int stopping;
 };
 
+static void
+mo_cb(struct link *l, const struct smpp_pdu *pdu, struct conn_req req,
+    void *arg)
+{
+	struct daemon *d = arg;
+
+	mo_receive(l, pdu, req, d->mo);
+}
+
+static void
+mt_done_cb(struct link *l, void *owner, enum link_mt_end end, uint32_t status,
+    unsigned attempts, const char *why, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)l;
+	outbox_mt_done(d->ob, owner, end, status, attempts, why);
+}
+
 static const struct link_cbs daemon_link_cbs = {
-	.mo = mo_receive,
+	.mo = mo_cb,
+	.mt_done = mt_done_cb,
 };
+
+static struct link *
+find_link(struct daemon *d, const char *name)
+{
+	for (unsigned i = 0; i < d->cfg->nlinks; i++)
+		if (strcmp(link_name(d->links[i]), name) == 0)
+			return d->links[i];
+	return NULL;
+}
+
+static void
+resume_part(void *arg, const char *link, const struct reasm_part *p)
+{
+	struct daemon *d = arg;
+	struct link *l = find_link(d, link);
+	char q[LOG_QBUF];
+
+	if (l == NULL) {	/* kept: the link may come back */
+		log_msg(d->log, LOG_WARN, NULL, "part_orphaned", "link=%s",
+		    log_qs(q, sizeof q, link));
+		return;
+	}
+	mo_resume_part(d->mo, l, p);
+}
+
+static void
+resume_mt(void *arg, int64_t id, const struct store_mt *m)
+{
+	struct daemon *d = arg;
+
+	outbox_resume(d->ob, id, m);
+}
 
 static void
 usage(FILE *fp)
@@ -188,12 +251,19 @@ start(struct daemon *d, char **cause)
 	d->env.dns = evdns_base_new(d->base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
 	if (d->env.dns == NULL)	/* no resolv.conf: addresses still work */
 		d->env.dns = evdns_base_new(d->base, 0);
-	d->app = app_new(d->log, d->fb);
-	d->mo = mo_new(d->base, d->log, d->cfg, app_message, d->app);
+	if ((d->store = store_new(d->base, d->log, d->db, d->keys, d->cfg,
+	    cause)) == NULL)
+		return -1;
 	d->links = xcalloc(d->cfg->nlinks, sizeof *d->links);
+	d->ob = outbox_new(d->base, d->log, d->fb, d->store, d->links,
+	    d->cfg->nlinks);
+	d->app = app_new(d->base, d->log, d->fb, d->store, d->ob);
+	d->mo = mo_new(d->base, d->log, d->cfg, d->store, app_message, d->app);
 	for (unsigned i = 0; i < d->cfg->nlinks; i++)
 		d->links[i] = link_new(&d->env, &d->cfg->links[i],
-		    d->cfg->stats_interval_ms, &daemon_link_cbs, d->mo);
+		    d->cfg->stats_interval_ms, &daemon_link_cbs, d);
+	store_replay(d->store, &(struct store_resume){ resume_part, resume_mt,
+	    d });
 	if (start_listeners(d, cause) != 0)
 		return -1;
 	d->sig_int = evsignal_new(d->base, SIGINT, signal_cb, d);
@@ -213,18 +283,32 @@ teardown(struct daemon *d)
 	for (unsigned i = 0; d->links != NULL && i < d->cfg->nlinks; i++)
 		if (d->links[i] != NULL)
 			link_log_stats(d->links[i]);
-	/* Pending concatenations reach the app while the links exist. */
-	mo_free(d->mo);
+	/*
+	 * Writes under way complete (and answer, if a connection is left)
+	 * while everything they touch exists; nothing new is written.
+	 */
+	if (d->mo != NULL)
+		mo_close(d->mo);
+	if (d->app != NULL)
+		app_close(d->app);
+	if (d->store != NULL)
+		store_log_stats(d->store);
+	store_free(d->store);
+	mo_free(d->mo);		/* waiting parts stay in the database */
 	for (unsigned i = 0; d->links != NULL && i < d->cfg->nlinks; i++)
 		link_free(d->links[i]);
 	/* Let closed connections run their deferred frees. */
 	if (d->base != NULL)
 		event_base_loop(d->base, EVLOOP_NONBLOCK);
+	outbox_free(d->ob);
 	free(d->links);
 	free(d->lsn);
 	free(d->lsn_first);
 	app_free(d->app);
 	fb_free(d->fb);
+	db_close(d->db);
+	lockfile_release(d->lock_fd);
+	keys_free(d->keys);
 	if (d->grace != NULL)
 		event_free(d->grace);
 	if (d->sig_int != NULL) {
@@ -236,6 +320,50 @@ teardown(struct daemon *d)
 		evdns_base_free(d->env.dns, 0);
 	if (d->base != NULL)
 		event_base_free(d->base);
+}
+
+/*
+ * The key file and the database. On the very first start (neither
+ * exists) the keys are made; a database without its keys is refused,
+ * since nothing sealed in it would open. Returns 0 or an exit status.
+ */
+static int
+open_storage(struct daemon *d)
+{
+	const struct cfg *c = d->cfg;
+	char *cause = NULL, *lock, q[LOG_QBUF];
+	int rc = EXIT_USAGE;
+
+	if (cry_init() != 0) {
+		cause = xstrdup("libsodium cannot initialise");
+		goto fail;
+	}
+	if (access(c->key_file, F_OK) != 0 && access(c->db_path, F_OK) != 0) {
+		if (keys_generate(c->key_file, &cause) != 0)
+			goto fail;
+		log_msg(d->log, LOG_INFO, NULL, "keys_generated", "path=%s",
+		    log_qs(q, sizeof q, c->key_file));
+	}
+	if ((d->keys = keys_load(c->key_file, &cause)) == NULL)
+		goto fail;
+	rc = EXIT_START;
+	lock = xasprintf("%s.lock", c->db_path);
+	d->lock_fd = lockfile_take(lock, &cause);
+	free(lock);
+	if (d->lock_fd < 0)
+		goto fail;
+	if (db_open(c->db_path, c->db_synchronous ? DB_SYNC_NORMAL :
+	    DB_SYNC_FULL, &d->db, &cause) != 0)
+		goto fail;
+	log_msg(d->log, c->db_synchronous ? LOG_WARN : LOG_INFO, NULL,
+	    "db_opened", "path=%s schema=%d synchronous=%s",
+	    log_qs(q, sizeof q, c->db_path), db_version(d->db),
+	    c->db_synchronous ? "normal" : "full");
+	return 0;
+fail:
+	log_msg(d->log, LOG_ERROR, NULL, "start_failed", "why=\"%s\"", cause);
+	free(cause);
+	return rc;
 }
 
 /* The configuration and the data files it names. */
@@ -273,6 +401,7 @@ main(int argc, char **argv)
 	int ch, check = 0, rc = 0;
 
 	memset(&d, 0, sizeof d);
+	d.lock_fd = -1;
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -311,7 +440,9 @@ main(int argc, char **argv)
 	event_set_log_callback(libevent_log_cb);
 	log_msg(d.log, LOG_INFO, NULL, "starting", "config=%s links=%u "
 	    "pid=%ld", d.cfg->source, d.cfg->nlinks, (long)getpid());
-	if (start(&d, &cause) != 0) {
+	if ((rc = open_storage(&d)) != 0) {
+		/* logged */
+	} else if (start(&d, &cause) != 0) {
 		log_msg(d.log, LOG_ERROR, NULL, "start_failed", "why=\"%s\"",
 		    cause);
 		free(cause);

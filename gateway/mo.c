@@ -11,18 +11,29 @@
 #include "base/reasm.h"
 #include "base/xmalloc.h"
 #include "config.h"
+#include "store.h"
 
 #define SAR_ALL (SMPP_HAVE_SAR_MSG_REF_NUM | SMPP_HAVE_SAR_TOTAL_SEGMENTS | \
 	SMPP_HAVE_SAR_SEGMENT_SEQNUM)
 
 struct mo {
 	struct logger *log;
+	struct store *s;
 	mo_handler fn;
 	void *arg;
 	struct reasm *reasm;
 	struct event *timer;	/* the next reassembly timeout */
-	int last_rc;		/* the handler's verdict inside reasm_add */
+	int closing;
 	struct mo_stats st;
+};
+
+/* A part being written: the carrier is answered after the commit. */
+struct part_job {
+	struct mo *mo;
+	struct link *link;
+	struct conn_req req;
+	struct reasm_part p;
+	uint8_t data[];		/* p.data points here */
 };
 
 /* The addressing a reply needs, kept with a concatenated message. */
@@ -68,7 +79,7 @@ rearm(struct mo *mo)
 
 struct mo *
 mo_new(struct event_base *base, struct logger *log, const struct cfg *cfg,
-    mo_handler fn, void *arg)
+    struct store *s, mo_handler fn, void *arg)
 {
 	struct mo *mo = xcalloc(1, sizeof *mo);
 	struct reasm_limits lim = {
@@ -79,6 +90,7 @@ mo_new(struct event_base *base, struct logger *log, const struct cfg *cfg,
 	};
 
 	mo->log = log;
+	mo->s = s;
 	mo->fn = fn;
 	mo->arg = arg;
 	mo->reasm = reasm_new(&lim, on_reasm, mo);
@@ -87,11 +99,18 @@ mo_new(struct event_base *base, struct logger *log, const struct cfg *cfg,
 }
 
 void
+mo_close(struct mo *mo)
+{
+	mo->closing = 1;
+}
+
+void
 mo_free(struct mo *mo)
 {
 	if (mo == NULL)
 		return;
-	reasm_free(mo->reasm);	/* hands pending parts to the handler */
+	mo->closing = 1;	/* the pending parts are in the database */
+	reasm_free(mo->reasm);
 	event_free(mo->timer);
 	free(mo);
 }
@@ -115,7 +134,7 @@ decode(struct mo *mo, uint8_t dcs, const struct text_link *tl,
 	return s;
 }
 
-static int
+static void
 dispatch(struct mo *mo, struct link *l, struct mo_msg *m)
 {
 	char prefix[48];
@@ -128,7 +147,7 @@ dispatch(struct mo *mo, struct link *l, struct mo_msg *m)
 	    m->incomplete ? "mo_incomplete" : "mo", "kind=%s coding=%s "
 	    "parts=%u octets=%zu bad=%u", m->kind == MO_SMS ? "sms" : "ussd",
 	    text_coding_name(m->coding), m->parts, m->len, m->bad);
-	return mo->fn(mo->arg, l, m);
+	mo->fn(mo->arg, l, m);
 }
 
 static void
@@ -183,8 +202,11 @@ on_reasm(void *arg, const struct reasm_msg *m)
 	struct text_link tl;
 	struct mo_msg msg;
 	struct meta mt;
+	uint8_t key[DB_HASH_LEN];
 	char *text;
 
+	if (mo->closing)
+		return;		/* its parts are in the database */
 	cfg_text_link(link_cfg(l), &tl);
 	tl.gsm7_packed = 0;	/* parts were unpacked when they came in */
 	memcpy(&mt, m->meta, sizeof mt);
@@ -198,7 +220,9 @@ on_reasm(void *arg, const struct reasm_msg *m)
 	text = join_text(mo, m, &tl, &msg.len, &msg.bad);
 	msg.text = text;
 	reply_addr(&msg.reply, m->key.source, m->key.dest, &mt);
-	mo->last_rc = dispatch(mo, l, &msg);
+	store_msg_key(mo->s, link_name(l), &m->key, key);
+	msg.msg_key = key;
+	dispatch(mo, l, &msg);
 	free(text);
 }
 
@@ -238,17 +262,23 @@ fill_meta(const struct smpp_pdu *pdu, struct meta *mt)
 	    pdu->service_type);
 }
 
-static int
+static void
 single(struct mo *mo, struct link *l, const struct smpp_pdu *pdu,
-    enum prof_event ev, const struct text_link *tl, const uint8_t *ud,
-    size_t len)
+    struct conn_req req, enum prof_event ev, const struct text_link *tl,
+    const uint8_t *ud, size_t len)
 {
 	struct mo_msg msg;
 	struct meta mt;
+	uint8_t dedup[DB_HASH_LEN];
 	char *text;
-	int rc;
 
 	memset(&msg, 0, sizeof msg);
+	msg.answer = 1;
+	msg.req = req;
+	if (ev == PROF_NOT_USSD) {
+		store_dedup(mo->s, link_name(l), pdu, dedup);
+		msg.dedup = dedup;
+	}
 	msg.kind = ev == PROF_NOT_USSD ? MO_SMS : MO_USSD;
 	msg.ussd_event = ev;
 	msg.parts = 1;
@@ -259,40 +289,92 @@ single(struct mo *mo, struct link *l, const struct smpp_pdu *pdu,
 	msg.text = text;
 	fill_meta(pdu, &mt);
 	reply_addr(&msg.reply, pdu->source_addr, pdu->destination_addr, &mt);
-	rc = dispatch(mo, l, &msg);
+	dispatch(mo, l, &msg);
 	free(text);
-	return rc;
 }
 
-/* A part of a concatenated SMS; returns the handler's verdict if it
- * completed the message, else 0. */
+/* Runs after the part's commit: answer, then reassemble. */
+static void
+part_done(void *arg, enum store_result r, int64_t report_id, int64_t mt_id)
+{
+	struct part_job *j = arg;
+	struct mo *mo = j->mo;
+
+	(void)report_id;
+	(void)mt_id;
+	if (r == STORE_FAILED) {
+		mo->st.part_failures++;
+		link_respond(j->link, j->req, SMPP_RX_T_APPN);
+	} else {
+		link_respond(j->link, j->req, SMPP_ROK);
+		/* A copy of a part already stored is not added again: its
+		 * message may be complete and its parts deleted. */
+		if (r == STORE_DUPLICATE)
+			mo->st.part_duplicates++;
+		else if (!mo->closing)
+			mo_resume_part(mo, j->link, &j->p);
+	}
+	explicit_bzero(j->data, j->p.len);
+	explicit_bzero(&j->p.key, sizeof j->p.key);
+	free(j);
+}
+
+void
+mo_resume_part(struct mo *mo, struct link *l, const struct reasm_part *p)
+{
+	struct reasm_part q = *p;
+	char prefix[48];
+
+	q.key.link = (uint64_t)(uintptr_t)l;
+	if (reasm_add(mo->reasm, &q, clock_ms()) == REASM_INVALID) {
+		snprintf(prefix, sizeof prefix, "link=%s", link_name(l));
+		log_msg(mo->log, LOG_ERROR, prefix, "part_invalid", "seq=%u "
+		    "total=%u", q.seq, q.key.total);
+	}
+	rearm(mo);
+}
+
+/*
+ * A part of a concatenated SMS: written, then answered and reassembled.
+ * Returns -1 if it is not a valid part (the caller handles it alone).
+ */
 static int
 part(struct mo *mo, struct link *l, const struct smpp_pdu *pdu,
-    const struct text_udh *udh, const uint8_t *ud, size_t len)
+    struct conn_req req, const struct text_udh *udh, const uint8_t *ud,
+    size_t len)
 {
-	struct reasm_part p;
+	struct part_job *j;
 	struct meta mt;
+	uint8_t dedup[DB_HASH_LEN];
 	int sar = !udh->concat;
+	uint8_t total = sar ? pdu->tlv.sar_total_segments : udh->total;
+	uint8_t seq = sar ? pdu->tlv.sar_segment_seqnum : udh->seq;
 
-	memset(&p, 0, sizeof p);
-	p.key.link = (uint64_t)(uintptr_t)l;
-	snprintf(p.key.source, sizeof p.key.source, "%s", pdu->source_addr);
-	snprintf(p.key.dest, sizeof p.key.dest, "%.20s", pdu->destination_addr);
-	p.key.ref = sar ? pdu->tlv.sar_msg_ref_num : udh->ref;
-	p.key.ref16 = (uint8_t)(sar || udh->ref16);
-	p.key.total = sar ? pdu->tlv.sar_total_segments : udh->total;
-	p.seq = sar ? pdu->tlv.sar_segment_seqnum : udh->seq;
-	p.dcs = pdu->data_coding;
-	p.data = ud;
-	p.len = len;
+	if (seq == 0 || seq > total)
+		return -1;
+	j = xcalloc(1, sizeof *j + len);
+	j->mo = mo;
+	j->link = l;
+	j->req = req;
+	j->p.key.link = (uint64_t)(uintptr_t)l;
+	snprintf(j->p.key.source, sizeof j->p.key.source, "%s",
+	    pdu->source_addr);
+	snprintf(j->p.key.dest, sizeof j->p.key.dest, "%.20s",
+	    pdu->destination_addr);
+	j->p.key.ref = sar ? pdu->tlv.sar_msg_ref_num : udh->ref;
+	j->p.key.ref16 = (uint8_t)(sar || udh->ref16);
+	j->p.key.total = total;
+	j->p.seq = seq;
+	j->p.dcs = pdu->data_coding;
+	memcpy(j->data, ud, len);
+	j->p.data = j->data;
+	j->p.len = len;
 	fill_meta(pdu, &mt);
-	memcpy(p.meta, &mt, sizeof mt);
-	mo->last_rc = 0;
+	memcpy(j->p.meta, &mt, sizeof mt);
 	mo->st.parts++;
-	if (reasm_add(mo->reasm, &p, clock_ms()) == REASM_INVALID)
-		return -2;	/* not a valid part: handled on its own */
-	rearm(mo);
-	return mo->last_rc;
+	store_dedup(mo->s, link_name(l), pdu, dedup);
+	store_part(mo->s, dedup, link_name(l), &j->p, part_done, j);
+	return 0;
 }
 
 /* Reads the concatenation of an SMS: 0, or the status to refuse it. */
@@ -364,7 +446,7 @@ mo_receive(struct link *l, const struct smpp_pdu *pdu, struct conn_req req,
 	struct text_udh udh;
 	uint8_t *unpacked = NULL;
 	uint32_t status;
-	int concat = 0, rc;
+	int concat = 0;
 
 	if (not_a_message(mo, l, pdu, ev, &status))
 		goto answer;
@@ -380,13 +462,12 @@ mo_receive(struct link *l, const struct smpp_pdu *pdu, struct conn_req req,
 	unpacked = unpack_if_packed(&tl, pdu->data_coding, udh.len, &ud, &len);
 	if (unpacked != NULL)
 		tl.gsm7_packed = 0;
-	rc = concat && ev == PROF_NOT_USSD ? part(mo, l, pdu, &udh, ud, len) :
-	    -2;
-	if (rc == -2)
-		rc = single(mo, l, pdu, ev, &tl, ud, len);
-	/* No room for the reply: the carrier keeps the MO and retries. */
-	status = rc == 0 ? SMPP_ROK : SMPP_RX_T_APPN;
+	/* The handler, or part_done after the commit, answers. */
+	if (!concat || ev != PROF_NOT_USSD ||
+	    part(mo, l, pdu, req, &udh, ud, len) != 0)
+		single(mo, l, pdu, req, ev, &tl, ud, len);
 	free(unpacked);
+	return;
 answer:
 	link_respond(l, req, status);
 }

@@ -11,10 +11,11 @@
 #include "smpp_link.h"
 
 static void
-mt_base(const struct mt_addr *a, const struct text_enc *enc,
+mt_base(const struct mt_addr *a, const struct text_enc *enc, void *owner,
     struct link_mt *mt)
 {
 	memset(mt, 0, sizeof *mt);
+	mt->owner = owner;
 	snprintf(mt->to, sizeof mt->to, "%s", a->to);
 	mt->to_ton = a->to_ton;
 	mt->to_npi = a->to_npi;
@@ -27,25 +28,29 @@ mt_base(const struct mt_addr *a, const struct text_enc *enc,
 }
 
 static enum mt_result
-send_ussd(struct link *l, const struct mt_addr *a, const struct text_enc *enc,
-    const struct smpp_tlvs *ussd)
+send_ussd(struct link *l, const struct mt_req *r, const struct text_enc *enc,
+    unsigned *parts)
 {
 	struct link_mt mt;
 
 	if (enc->len > NV_SMPP_SM_OUT_MAX)
 		return MT_TOO_LONG;
-	mt_base(a, enc, &mt);
+	mt_base(r->to, enc, r->owner, &mt);
 	mt.sm_length = (uint8_t)enc->len;
 	memcpy(mt.short_message, enc->data, enc->len);
-	if (ussd != NULL)
-		mt.tlv = *ussd;
-	return link_queue_mt(l, &mt) == 0 ? MT_QUEUED : MT_QUEUE_FULL;
+	if (r->ussd != NULL)
+		mt.tlv = *r->ussd;
+	if (link_queue_mt(l, &mt) != 0)
+		return MT_QUEUE_FULL;
+	*parts = 1;
+	return MT_QUEUED;
 }
 
 static enum mt_result
-send_sms(struct link *l, const struct cfg_link *c, const struct mt_addr *a,
-    const struct text_enc *enc)
+send_sms(struct link *l, const struct cfg_link *c, const struct mt_req *r,
+    const struct text_enc *enc, unsigned *nparts)
 {
+	const struct mt_addr *a = r->to;
 	struct text_part parts[NV_MT_PARTS_MAX];
 	struct link_mt mt;
 	int n;
@@ -57,17 +62,20 @@ send_sms(struct link *l, const struct cfg_link *c, const struct mt_addr *a,
 	if (n == 0) {		/* message_payload: the whole text at once */
 		if (link_queue_room(l) < 1)
 			return MT_QUEUE_FULL;
-		mt_base(a, enc, &mt);
+		mt_base(a, enc, r->owner, &mt);
 		mt.tlv.have = SMPP_HAVE_MESSAGE_PAYLOAD;
 		mt.tlv.message_payload = enc->data;
 		mt.tlv.message_payload_len = (uint32_t)enc->len;
-		return link_queue_mt(l, &mt) == 0 ? MT_QUEUED : MT_QUEUE_FULL;
+		if (link_queue_mt(l, &mt) != 0)
+			return MT_QUEUE_FULL;
+		*nparts = 1;
+		return MT_QUEUED;
 	}
 	/* All parts or none: a reply cut in the middle helps nobody. */
 	if (link_queue_room(l) < (unsigned)n)
 		return MT_QUEUE_FULL;
 	for (int i = 0; i < n; i++) {
-		mt_base(a, enc, &mt);
+		mt_base(a, enc, r->owner, &mt);
 		mt.sm_length = (uint8_t)parts[i].len;
 		memcpy(mt.short_message, parts[i].data, parts[i].len);
 		if (parts[i].udh)
@@ -82,24 +90,27 @@ send_sms(struct link *l, const struct cfg_link *c, const struct mt_addr *a,
 		}
 		(void)link_queue_mt(l, &mt);	/* room was checked */
 	}
+	*nparts = (unsigned)n;
 	return MT_QUEUED;
 }
 
 enum mt_result
 mt_send(struct link *l, struct logger *log, const struct fallback *fb,
-    const struct mt_addr *a, enum mt_kind kind, const char *text,
-    const char *lang, const struct smpp_tlvs *ussd)
+    const struct mt_req *q, unsigned *parts)
 {
 	const struct cfg_link *c = link_cfg(l);
+	enum mt_kind kind = q->kind;
+	const char *text = q->text;
 	struct text_link tl;
 	struct text_enc enc;
 	enum mt_result r;
+	unsigned n = 0;
 	char prefix[48];
 
 	cfg_text_link(c, &tl);
 	snprintf(prefix, sizeof prefix, "link=%s", link_name(l));
 	if (text_encode(text, strlen(text), (enum text_force)c->mt_coding, &tl,
-	    fb, lang, &enc) != 0) {
+	    fb, q->lang, &enc) != 0) {
 		log_msg(log, LOG_ERROR, prefix, "mt_refused", "why=bad_utf8");
 		return MT_BAD_TEXT;
 	}
@@ -107,8 +118,8 @@ mt_send(struct link *l, struct logger *log, const struct fallback *fb,
 	    enc.coding == TEXT_UCS2 ? c->ussd_screen_ucs2 : c->ussd_screen) < 0)
 		r = MT_TOO_LONG;
 	else
-		r = kind == MT_USSD ? send_ussd(l, a, &enc, ussd) :
-		    send_sms(l, c, a, &enc);
+		r = kind == MT_USSD ? send_ussd(l, q, &enc, &n) :
+		    send_sms(l, c, q, &enc, &n);
 	if (r == MT_TOO_LONG)
 		log_msg(log, LOG_ERROR, prefix, "mt_refused", "why=too_long "
 		    "kind=%s coding=%s octets=%zu", kind == MT_USSD ? "ussd" :
@@ -117,5 +128,7 @@ mt_send(struct link *l, struct logger *log, const struct fallback *fb,
 		log_msg(log, LOG_WARN, prefix, "mt_letters_replaced",
 		    "count=%u", enc.replaced);
 	text_enc_free(&enc);
+	if (parts != NULL)
+		*parts = n;
 	return r;
 }

@@ -37,13 +37,24 @@ enum mt_result {
 	MT_BAD_TEXT,		/* not valid UTF-8 */
 };
 
+struct mt_req {
+	const struct mt_addr *to;
+	enum mt_kind kind;
+	const char *text;		/* UTF-8, NUL-terminated */
+	const char *lang;		/* for the GSM-7 fallback renderings */
+	const struct smpp_tlvs *ussd;	/* MT_USSD: the dialogue's TLVs */
+	/* Given to link_cbs.mt_done as each queued part ends; NULL for none. */
+	void *owner;
+};
+
 /*
- * Encodes and queues text for a. For MT_USSD, ussd holds the dialogue's
- * TLVs (op code, session) and the text must fit one screen. fb and lang
- * give the GSM-7 renderings when the link forces GSM-7. Logs a refusal.
+ * Encodes and queues r->text. For MT_USSD, ussd holds the dialogue's
+ * TLVs (op code, session) and the text must fit one screen. fb gives the
+ * GSM-7 renderings when the link forces GSM-7. Logs a refusal. On
+ * MT_QUEUED, *parts (may be NULL) says how many messages went into the
+ * link's queue: the owner hears that many endings.
  */
 enum mt_result mt_send(struct link *l, struct logger *log,
-    const struct fallback *fb, const struct mt_addr *a, enum mt_kind kind,
-    const char *text, const char *lang, const struct smpp_tlvs *ussd);
+    const struct fallback *fb, const struct mt_req *r, unsigned *parts);
 
 #endif

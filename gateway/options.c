@@ -20,6 +20,33 @@ const struct opt opts[] = {
 	    NULL, ANY, "5s", NULL,
 	    "On SIGTERM or SIGINT, time allowed for unbinds and in-flight\n"
 	    "responses before the process exits." },
+	{ SEC_MAIN, "db_path", T_STR, M(db_path), 0, 0, NULL, ANY, "numvert.db",
+	    NULL,
+	    "The SQLite database: reports, the outbox, operators, the audit\n"
+	    "log. Created mode 0600. Put it on a local disk (e.g.\n"
+	    "/var/lib/numvert/numvert.db); it holds no key and no phone\n"
+	    "number in clear." },
+	{ SEC_MAIN, "key_file", T_STR, M(key_file), 0, 0, NULL, ANY,
+	    "numvert.keys", NULL,
+	    "The keys that seal what the database holds. numvertd makes it\n"
+	    "on its very first start (no database yet), else `numvert keygen`\n"
+	    "does. Keep a copy apart from the database's backups: without it\n"
+	    "they cannot be read. numvertd refuses a key file other users\n"
+	    "can read, and a database without its key file." },
+	{ SEC_MAIN, "db_synchronous", T_ENUM, M(db_synchronous), 0, 0,
+	    "full|normal", ANY, "full", NULL,
+	    "full: every commit reaches the disk before a carrier or citizen\n"
+	    "is answered. normal survives a crash of numvertd but not a power\n"
+	    "cut: for benchmarks only." },
+	{ SEC_MAIN, "report_time_rounding", T_MS, M(report_rounding_ms), 1000,
+	    86400000, NULL, ANY, "1h", NULL,
+	    "Reports store their received time rounded down to this, so that\n"
+	    "carrier records cannot be matched to a report by the minute." },
+	{ SEC_MAIN, "dedup_window", T_MS, M(dedup_window_ms), 1000, 86400000,
+	    NULL, ANY, "10m", NULL,
+	    "An MO identical to one received within this window (same link,\n"
+	    "sender, destination and content) is a carrier's retransmission\n"
+	    "after a lost response: acknowledged, not stored twice." },
 	{ SEC_MAIN, "gsm7_fallback", T_STR, M(gsm7_fallback), 0, 0, NULL, ANY,
 	    "menus/gsm7-fallback.yaml", NULL,
 	    "The table of GSM-7 renderings of letters GSM-7 lacks (è for ɛ,\n"

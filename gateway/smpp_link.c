@@ -321,6 +321,17 @@ retry_later(struct link *l, struct mt_item *it, uint64_t delay)
 	TAILQ_INSERT_TAIL(&l->retry, it, q);
 }
 
+/* Tells the message's owner how it ended, and frees it. */
+static void
+mt_end(struct link *l, struct mt_item *it, enum link_mt_end end,
+    uint32_t status, const char *why)
+{
+	if (it->mt.owner != NULL && l->cbs->mt_done != NULL)
+		l->cbs->mt_done(l, it->mt.owner, end, status, it->attempts, why,
+		    l->arg);
+	free(it);
+}
+
 static void
 give_up(struct link *l, struct mt_item *it, uint32_t status, const char *why)
 {
@@ -328,7 +339,7 @@ give_up(struct link *l, struct mt_item *it, uint32_t status, const char *why)
 	    "why=%s", status, smpp_status_name(status), it->attempts, why);
 	l->st.mt_failed++;
 	l->nqueued--;
-	free(it);
+	mt_end(l, it, LINK_MT_FAILED, status, why);
 }
 
 int
@@ -518,7 +529,7 @@ link_response_cb(struct smpp_conn *c, void *ctx, uint32_t status,
 		l->st.mt_ok++;
 		l->nqueued--;
 		l->throttle_level = 0;
-		free(it);
+		mt_end(l, it, LINK_MT_OK, SMPP_ROK, "accepted");
 	} else if (status == SMPP_RTHROTTLED || status == SMPP_RMSGQFUL) {
 		l->st.mt_throttled++;
 		queue_ordered(l, it);
@@ -716,13 +727,13 @@ link_idle(const struct link *l)
 }
 
 static void
-free_list(struct mt_list *list)
+free_list(struct link *l, struct mt_list *list)
 {
 	struct mt_item *it;
 
 	while ((it = TAILQ_FIRST(list)) != NULL) {
 		TAILQ_REMOVE(list, it, q);
-		free(it);
+		mt_end(l, it, LINK_MT_ABANDONED, 0, "shutdown");
 	}
 }
 
@@ -737,8 +748,8 @@ link_free(struct link *l)
 		conn_close(l->conns[0]);
 	for (unsigned i = 0; i < l->nslots; i++)
 		event_free(l->slots[i].retry);
-	free_list(&l->queue);
-	free_list(&l->retry);
+	free_list(l, &l->queue);
+	free_list(l, &l->retry);
 	event_free(l->pump_ev);
 	if (l->stats_ev != NULL)
 		event_free(l->stats_ev);

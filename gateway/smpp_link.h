@@ -27,6 +27,12 @@
 
 struct link;
 
+enum link_mt_end {
+	LINK_MT_OK,		/* the carrier accepted it */
+	LINK_MT_FAILED,		/* refused for good, or too many attempts */
+	LINK_MT_ABANDONED,	/* the link was freed first */
+};
+
 struct link_cbs {
 	/*
 	 * A message from a subscriber: deliver_sm (ESME role), submit_sm
@@ -34,6 +40,13 @@ struct link_cbs {
 	 */
 	void (*mo)(struct link *, const struct smpp_pdu *, struct conn_req,
 	    void *arg);
+	/*
+	 * A queued message whose owner (link_mt.owner) is not NULL ended:
+	 * accepted, given up (status and why say why), or abandoned because
+	 * the link is freed (it is still queued in the outbox). May be NULL.
+	 */
+	void (*mt_done)(struct link *, void *owner, enum link_mt_end end,
+	    uint32_t status, unsigned attempts, const char *why, void *arg);
 };
 
 /* A message to a subscriber. Sent as submit_sm (ESME) or deliver_sm (SMSC). */
@@ -50,6 +63,8 @@ struct link_mt {
 	uint8_t short_message[NV_SMPP_SM_OUT_MAX];
 	/* With SMPP_HAVE_MESSAGE_PAYLOAD, tlv.message_payload is copied. */
 	struct smpp_tlvs tlv;
+	/* Passed to link_cbs.mt_done when the message ends; NULL for none. */
+	void *owner;
 };
 
 struct link_stats {

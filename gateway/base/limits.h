@@ -84,10 +84,10 @@
 #define NV_LINKS_MAX 4096u
 
 /*
- * Messages waiting in memory for a link's send window. Until the durable
- * outbox exists this is the only buffer between a reply and the wire;
- * when it is full the MO that would need a reply is answered with a
- * temporary error so the carrier retries it: nothing is dropped.
+ * Messages waiting in memory for a link's send window. Each is also a
+ * row of the durable outbox; when the queue is full the MO that would
+ * need a reply is answered with a temporary error so the carrier
+ * retries it, and rows found at start wait in the outbox for room.
  */
 #define NV_LINK_QUEUE_MAX 10000u
 
@@ -103,6 +103,25 @@
  * most bind_timeout).
  */
 #define NV_LISTENER_UNBOUND_MAX 64u
+
+/* --- storage ------------------------------------------------------- */
+
+/*
+ * Committed outbox rows waiting in memory for room in their link's queue
+ * (a burst committed while the queue filled). Past this, new MOs that
+ * need a reply are refused with a temporary error: the carrier retries.
+ */
+#define NV_OUTBOX_PARKED_MAX 10000u
+
+/*
+ * Reports with no carrier waiting for them (a completed concatenated
+ * SMS) whose write failed, kept in memory to write again. Past this the
+ * oldest is left to the next start: its parts are in the database.
+ */
+#define NV_APP_RETRY_MAX 4096u
+
+/* Jobs the database writer commits in one group. */
+#define NV_DB_GROUP_MAX 256u
 
 /* --- text ---------------------------------------------------------- */
 

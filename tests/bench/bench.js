@@ -4,10 +4,15 @@
 // 1. SMPP round trips on one link, window 10: numvert-smsc's load
 //    generator plays the SMSC and sends MO deliver_sm as fast as the
 //    window allows; we time MO -> deliver_sm_resp and MO -> reply
-//    submit_sm. The system under test is numvertd; the reference is
-//    numvert-smsc echo-esme, a minimal ESME that answers every MO the
-//    same way (same codec, same loop, no daemon logic), run the same way
-//    in the same run. The ratio numvertd / reference is the figure.
+//    submit_sm. The system under test is numvertd, which commits every
+//    MO (report, retransmission marker, outbox row) before it answers,
+//    then marks each reply done when the carrier accepted it; the
+//    reference is numvert-smsc echo-esme, a minimal ESME that answers
+//    every MO the same way (same codec, same loop, no storage), run the
+//    same way in the same run. The ratio numvertd / reference is the
+//    figure. Then the durable rate on one link and on three (three
+//    binds, window 10 each), with synchronous=FULL (the only setting
+//    numvertd should run with) and NORMAL for comparison.
 // 2. Memory with 1,000 bound connections in server mode: one link taking
 //    1,000 binds, and 1,000 links each taking one bind, against the RSS
 //    of an idle numvertd.
@@ -50,32 +55,48 @@ async function waitFor(cond, ms, what) {
   while (!cond()) { if (Date.now() > end) throw new Error(`timed out waiting for ${what}`); await sleep(20); }
 }
 const readPort = (f) => (fs.existsSync(f) ? Number(fs.readFileSync(f, 'utf8').trim()) || 0 : 0);
-function conf(links, level = 'warn') {
-  return `[numvertd]\nlog_level = ${level}\nstats_interval = 0\nshutdown_grace = 1s\n\n` + links.join('\n');
+// Every numvertd gets a fresh database and key file of its own.
+let confs = 0;
+function conf(links, level = 'warn', main = '') {
+  const n = confs++;
+  return `[numvertd]\nlog_level = ${level}\nstats_interval = 0\nshutdown_grace = 1s\n` +
+    `db_path = ${path.join(tmp, `db-${n}.sqlite`)}\nkey_file = ${path.join(tmp, `db-${n}.keys`)}\n${main}\n` + links.join('\n');
 }
 
-// One round-trip run against `kind` (numvertd or echo-esme).
-async function roundTrips(kind, i) {
+// One round-trip run against `kind` (numvertd or echo-esme). o.links:
+// links (binds) of window 10; o.sync: numvertd's db_synchronous.
+async function roundTrips(kind, i, o = {}) {
+  const links = o.links || 1;
   const pf = path.join(tmp, `port-${kind}-${i}`);
   const load = start(1, path.join(BUILD, 'numvert-smsc'), ['load', '--listen', '127.0.0.1:0', '--port-file', pf,
-    '--count', String(COUNT), '--rate', 'max', '--window', '10', '--expect-reply', '--json', '--bind-wait', '30s']);
+    '--count', String(COUNT), '--rate', 'max', '--window', '10', '--binds', String(links), '--expect-reply', '--json',
+    '--bind-wait', '30s']);
   await waitFor(() => readPort(pf) > 0, 10000, 'the load generator');
   const port = readPort(pf);
-  let sut;
+  let sut, log;
   if (kind === 'numvertd') {
     const cf = path.join(tmp, `n-${i}.conf`);
-    fs.writeFileSync(cf, conf([`[link bench]\nmode = client\nhost = 127.0.0.1\nport = ${port}\n` +
-      'system_id = numvert\npassword = secret12\nwindow = 10\n']));
-    sut = start(0, path.join(BUILD, 'numvertd'), ['-c', cf], path.join(tmp, `numvertd-${i}.log`));
+    const ls = [];
+    for (let k = 0; k < links; k++)
+      ls.push(`[link bench${k}]\nmode = client\nhost = 127.0.0.1\nport = ${port}\n` +
+        'system_id = numvert\npassword = secret12\nwindow = 10\n');
+    fs.writeFileSync(cf, conf(ls, 'info', `db_synchronous = ${o.sync || 'full'}`));
+    log = path.join(tmp, `numvertd-${i}.log`);
+    sut = start(0, path.join(BUILD, 'numvertd'), ['-c', cf], log);
   } else {
     sut = start(0, path.join(BUILD, 'numvert-smsc'), ['echo-esme', '--connect', `127.0.0.1:${port}`, '--quiet',
-      '--window', '10', '--text', 'numvert: message bien arrivé. Merci.']);
+      '--window', '10', '--binds', String(links), '--text', 'numvert: message bien arrivé. Merci.']);
   }
   const code = await load.done;
   sut.kill('SIGTERM');
   await sut.done;
   if (code !== 0) throw new Error(`load against ${kind} exited ${code}: ${load.out}`);
-  return JSON.parse(load.out);
+  const r = JSON.parse(load.out);
+  if (log) {
+    const m = /event=store_stats .*jobs=(\d+) groups=(\d+) largest_group=(\d+)/.exec(fs.readFileSync(log, 'utf8'));
+    if (m) r.group = { avg: Number(m[1]) / Math.max(1, Number(m[2])), largest: Number(m[3]) };
+  }
+  return r;
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
@@ -159,6 +180,30 @@ const line = (name, runs) => `| ${name} | ${pick(runs, (r) => r.mo_acked_per_s).
   `${pick(runs, (r) => r.latency_us.mo_to_reply.p50)} / ${pick(runs, (r) => r.latency_us.mo_to_reply.p99)} | ` +
   `${runs.map((r) => r.replies_missing + r.mo_unanswered).reduce((a, b) => a + b, 0)} |`;
 
+// Durable rates: FULL and NORMAL on 1 and 3 links, against the
+// reference with as many binds, alternating.
+async function durableTable() {
+  pin = false;
+  const cases = [['echo-esme', 1, ''], ['numvertd', 1, 'full'], ['numvertd', 1, 'normal'],
+    ['echo-esme', 3, ''], ['numvertd', 3, 'full'], ['numvertd', 3, 'normal']];
+  const runs = cases.map(() => []);
+  for (let i = 0; i < REPEAT; i++)
+    for (let c = 0; c < cases.length; c++)
+      runs[c].push(await roundTrips(cases[c][0], `d${c}-${i}`, { links: cases[c][1], sync: cases[c][2] }));
+  const rows = cases.map(([kind, links, sync], c) => {
+    const r = runs[c];
+    const g = r[0].group ? `${pick(r, (x) => x.group.avg).toFixed(1)} (max ${pick(r, (x) => x.group.largest)})` : '';
+    const ref = runs[cases.findIndex(([k, l]) => k === 'echo-esme' && l === links)];
+    return `| ${kind === 'numvertd' ? `numvertd, synchronous=${sync.toUpperCase()}` : 'reference: echo-esme (no storage)'} | ${links} | ` +
+      `${pick(r, (x) => x.mo_acked_per_s).toFixed(0)} | ${pick(r, (x) => x.latency_us.mo_to_resp.p50)} / ` +
+      `${pick(r, (x) => x.latency_us.mo_to_resp.p99)} | ${pick(r, (x) => x.replies_per_s).toFixed(0)} | ${g} | ` +
+      `${(pick(r, (x) => x.mo_acked_per_s) / pick(ref, (x) => x.mo_acked_per_s)).toFixed(2)} |`;
+  });
+  return ['', `## Durable MOs (acknowledged after commit), window 10 per link, ${COUNT} MOs per run, median of ${REPEAT}`, '',
+    '| system | links | MO -> deliver_sm_resp /s | resp p50 / p99 (µs) | replies /s | jobs per commit | / reference |',
+    '|---|---|---|---|---|---|---|', ...rows];
+}
+
 // Both sides alternate so that machine noise hits them alike.
 async function roundTripTable(pinned) {
   pin = pinned;
@@ -179,6 +224,7 @@ async function roundTripTable(pinned) {
   if (haveTaskset)
     tables.push(...await roundTripTable(true));
   pin = false;
+  tables.push(...await durableTable());
   const mem = await memory();
   const out = [];
   out.push(`# numvert benchmark, ${new Date().toISOString()}`, '',

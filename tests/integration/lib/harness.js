@@ -121,10 +121,16 @@ class Proc {
   }
 }
 
-// Starts numvertd with the given configuration text.
+// Starts numvertd with the given configuration text. Unless the text
+// names them, its database and key file go in dir (a new one by default).
 function numvertd(confText, dir) {
   dir = dir || tmpdir();
   const conf = path.join(dir, 'numvertd.conf');
+  if (!/^db_path\s*=/m.test(confText)) {
+    const store = `db_path = ${path.join(dir, 'numvert.db')}\nkey_file = ${path.join(dir, 'numvert.keys')}\n`;
+    confText = /^\[numvertd\]\n/m.test(confText) ? confText.replace(/^\[numvertd\]\n/m, `[numvertd]\n${store}`) :
+      `[numvertd]\n${store}` + confText;
+  }
   fs.writeFileSync(conf, confText, { mode: 0o600 });
   return new Proc(path.join(BUILD, 'numvertd'), ['-c', conf]);
 }

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * numvert: the administration command. It reads the same configuration
+ * as numvertd (-c FILE, or the built-in demo configuration) for the
+ * paths of the database and the key file.
+ *
+ *   numvert [-c FILE] keygen [KEYFILE]   make a new key file (mode 0600)
+ *   numvert [-c FILE] backup FILE        online copy of the database
+ *   numvert [-c FILE] restore FILE       replace the database (numvertd
+ *                                        stopped)
+ *   numvert [-c FILE] status             rows per table, no content
+ *
+ * Exit status: 0 done, 1 the operation failed, 2 bad usage or
+ * configuration.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/lockfile.h"
+#include "base/xmalloc.h"
+#include "config.h"
+#include "db/db.h"
+#include "routing/crypto.h"
+#include "routing/keys.h"
+
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: numvert [-c FILE] COMMAND [ARG]\n"
+	    "  keygen [KEYFILE]  create a key file (default: key_file of the\n"
+	    "                    configuration); never replaces one\n"
+	    "  backup FILE       consistent copy of the database while numvertd\n"
+	    "                    runs; the keys are NOT in it: keep key_file\n"
+	    "                    elsewhere, or the copy cannot be read\n"
+	    "  restore FILE      replace the database with a backup (stop\n"
+	    "                    numvertd first)\n"
+	    "  status            how many reports, waiting parts and outbox rows\n"
+	    "  -c FILE           configuration (default: the built-in demo one)\n");
+}
+
+static int
+fail(const char *what, char *cause)
+{
+	fprintf(stderr, "numvert: %s: %s\n", what, cause);
+	free(cause);
+	return EXIT_FAIL;
+}
+
+static int
+cmd_keygen(const struct cfg *c, const char *path)
+{
+	char *cause = NULL;
+
+	if (path == NULL)
+		path = c->key_file;
+	if (cry_init() != 0)
+		return fail("keygen", xstrdup("libsodium cannot initialise"));
+	if (keys_generate(path, &cause) != 0)
+		return fail("keygen", cause);
+	printf("%s: new keys (mode 0600). Keep a copy apart from the database "
+	    "backups:\nwithout it nothing sealed in the database can be "
+	    "read.\n", path);
+	return 0;
+}
+
+static int
+open_db(const struct cfg *c, struct db **db, char **cause)
+{
+	return db_open(c->db_path, c->db_synchronous ? DB_SYNC_NORMAL :
+	    DB_SYNC_FULL, db, cause);
+}
+
+static int
+cmd_backup(const struct cfg *c, const char *dest)
+{
+	struct db *db;
+	char *cause = NULL;
+
+	if (open_db(c, &db, &cause) != 0)
+		return fail("backup", cause);
+	if (db_backup(db, dest, &cause) != 0) {
+		db_close(db);
+		return fail("backup", cause);
+	}
+	db_close(db);
+	printf("%s: backup of %s written. It holds no key: %s must be kept "
+	    "(apart) to read it.\n", dest, c->db_path, c->key_file);
+	return 0;
+}
+
+static int
+cmd_restore(const struct cfg *c, const char *src)
+{
+	char *cause = NULL, *lock = xasprintf("%s.lock", c->db_path);
+	int fd = lockfile_take(lock, &cause), rc;
+
+	free(lock);
+	if (fd < 0)
+		return fail("restore", cause);
+	rc = db_restore(c->db_path, src, &cause);
+	lockfile_release(fd);
+	if (rc != 0)
+		return fail("restore", cause);
+	printf("%s: restored from %s. numvertd opens it with the keys of %s.\n",
+	    c->db_path, src, c->key_file);
+	return 0;
+}
+
+static int
+cmd_status(const struct cfg *c)
+{
+	static const char *const state[] = { "queued", "done", "failed" };
+	struct db *db;
+	char *cause = NULL;
+	int64_t n;
+
+	if (open_db(c, &db, &cause) != 0)
+		return fail("status", cause);
+	printf("database %s schema %d\n", c->db_path, db_version(db));
+	if (db_report_count(db, &n) == 0)
+		printf("reports %" PRId64 "\n", n);
+	for (int s = DB_MT_QUEUED; s <= DB_MT_FAILED; s++)
+		if (db_mt_count(db, (enum db_mt_state)s, &n) == 0)
+			printf("outbox_%s %" PRId64 "\n", state[s], n);
+	db_close(db);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = NULL, *cmd, *arg;
+	struct cfg *c = NULL;
+	char *cause = NULL;
+	int ch, rc;
+
+	while ((ch = getopt(argc, argv, "+c:h")) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc || argc - optind > 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[optind];
+	arg = optind + 1 < argc ? argv[optind + 1] : NULL;
+	if ((path != NULL ? cfg_load(path, &c, &cause) :
+	    cfg_load_embedded(&c, &cause)) != 0) {
+		fprintf(stderr, "numvert: %s\n", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (strcmp(cmd, "keygen") == 0) {
+		rc = cmd_keygen(c, arg);
+	} else if (strcmp(cmd, "status") == 0 && arg == NULL) {
+		rc = cmd_status(c);
+	} else if (strcmp(cmd, "backup") == 0 && arg != NULL) {
+		rc = cmd_backup(c, arg);
+	} else if (strcmp(cmd, "restore") == 0 && arg != NULL) {
+		rc = cmd_restore(c, arg);
+	} else {
+		usage(stderr);
+		rc = EXIT_USAGE;
+	}
+	cfg_free(c);
+	return rc;
+}

@@ -1,0 +1,793 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/limits.h"
+#include "base/log.h"
+#include "base/xmalloc.h"
+#include "config.h"
+#include "db/writer.h"
+#include "routing/keys.h"
+
+/* Largest plaintext sealed in a row: a part or an outbox message. */
+#define SEAL_MAX (NV_SMPP_PDU_MAX + 512u)
+
+/* How often retransmission markers older than the window are dropped. */
+#define EXPIRE_EVERY_S 60
+
+/* A row found at start, opened, until store_replay() hands it over. */
+struct found {
+	struct found *next;
+	char link[32];
+	int64_t id;			/* outbox rows */
+	struct store_mt mt;
+	char lang[16];
+	struct reasm_part part;		/* waiting parts */
+	int is_part;
+	size_t len;
+	uint8_t data[];			/* the part's octets or the MT's text */
+};
+
+struct store {
+	struct event_base *base;
+	struct logger *log;
+	struct db *db;
+	struct db_writer *w;
+	const uint8_t *skey;	/* the store key: seals rows */
+	uint32_t skey_id;
+	const uint8_t *dkey;	/* the dedup key: keys hashes */
+	const struct keys *ks;
+	int64_t rounding_s;
+	int64_t window_s;
+	struct event *expire_ev;
+	struct found *found, **found_tail;
+	int closing;
+	struct store_stats st;
+};
+
+/* --- serialisation of sealed rows --------------------------------- */
+
+struct wbuf {
+	uint8_t b[SEAL_MAX];
+	size_t n;
+	int over;
+};
+
+static void
+put(struct wbuf *w, const void *p, size_t n)
+{
+	if (w->over || n > sizeof w->b - w->n) {
+		w->over = 1;
+		return;
+	}
+	memcpy(w->b + w->n, p, n);
+	w->n += n;
+}
+
+static void
+put8(struct wbuf *w, uint8_t v)
+{
+	put(w, &v, 1);
+}
+
+static void
+putblob(struct wbuf *w, const void *p, size_t n)
+{
+	uint8_t l[2] = { (uint8_t)(n >> 8), (uint8_t)n };
+
+	if (n > 0xffff) {
+		w->over = 1;
+		return;
+	}
+	put(w, l, 2);
+	put(w, p, n);
+}
+
+static void
+putstr(struct wbuf *w, const char *s)
+{
+	putblob(w, s, strlen(s));
+}
+
+struct rbuf {
+	const uint8_t *b;
+	size_t n, off;
+	int bad;
+};
+
+static uint8_t
+get8(struct rbuf *r)
+{
+	if (r->off >= r->n) {
+		r->bad = 1;
+		return 0;
+	}
+	return r->b[r->off++];
+}
+
+static const uint8_t *
+getblob(struct rbuf *r, size_t *len)
+{
+	size_t l = (size_t)get8(r) << 8;
+	const uint8_t *p;
+
+	l |= get8(r);
+	if (r->bad || l > r->n - r->off) {
+		r->bad = 1;
+		*len = 0;
+		return (const uint8_t *)"";
+	}
+	p = r->b + r->off;
+	r->off += l;
+	*len = l;
+	return p;
+}
+
+/* Copies a string field into a fixed buffer, NUL-terminated. */
+static void
+getstr(struct rbuf *r, char *out, size_t size)
+{
+	size_t l;
+	const uint8_t *p = getblob(r, &l);
+
+	if (l >= size) {
+		r->bad = 1;
+		l = 0;
+	}
+	memcpy(out, p, l);
+	out[l] = '\0';
+}
+
+static void
+put_addr(struct wbuf *w, const struct mt_addr *a)
+{
+	putstr(w, a->to);
+	put8(w, a->to_ton);
+	put8(w, a->to_npi);
+	putstr(w, a->from);
+	put8(w, a->from_ton);
+	put8(w, a->from_npi);
+	putstr(w, a->service_type);
+}
+
+static void
+get_addr(struct rbuf *r, struct mt_addr *a)
+{
+	getstr(r, a->to, sizeof a->to);
+	a->to_ton = get8(r);
+	a->to_npi = get8(r);
+	getstr(r, a->from, sizeof a->from);
+	a->from_ton = get8(r);
+	a->from_npi = get8(r);
+	getstr(r, a->service_type, sizeof a->service_type);
+}
+
+/* The associated data of a sealed row: its table, row and key id. */
+static size_t
+row_ad(uint8_t *ad, const char *table, int64_t id, const uint8_t *more,
+    size_t morelen, uint32_t key_id)
+{
+	size_t n = strlen(table);
+
+	memcpy(ad, table, n);
+	for (int i = 0; i < 8; i++)
+		ad[n++] = (uint8_t)((uint64_t)id >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		ad[n++] = (uint8_t)(key_id >> (8 * i));
+	if (more != NULL) {
+		memcpy(ad + n, more, morelen);
+		n += morelen;
+	}
+	return n;
+}
+
+int
+store_open_narrative(const struct keys *ks, int64_t id, const uint8_t *sealed,
+    size_t sealed_len, uint32_t key_id, char **text, size_t *len)
+{
+	const uint8_t *key = keys_find(ks, KEY_STORE, key_id);
+	uint8_t ad[64];
+	size_t adlen = row_ad(ad, "report", id, NULL, 0, key_id);
+	char *out;
+
+	if (key == NULL || sealed == NULL || sealed_len < CRY_SEAL_OVERHEAD)
+		return -1;
+	out = xmalloc(sealed_len - CRY_SEAL_OVERHEAD + 1);
+	if (cry_open(key, ad, adlen, sealed, sealed_len, (uint8_t *)out) != 0) {
+		free(out);
+		return -1;
+	}
+	*len = sealed_len - CRY_SEAL_OVERHEAD;
+	out[*len] = '\0';
+	*text = out;
+	return 0;
+}
+
+/* --- jobs ------------------------------------------------------------ */
+
+struct report_job {
+	struct store *s;
+	char link[32], channel[8], category[32], mt_link[32];
+	char *text;
+	size_t len;
+	int incomplete;
+	int has_dedup, has_msg_key, has_reply;
+	uint8_t dedup[DB_HASH_LEN], msg_key[DB_HASH_LEN];
+	struct wbuf *mt;		/* the reply, serialised */
+	int64_t received, now;
+	int dup;
+	int64_t report_id, mt_id;
+	store_done_fn done;
+	void *arg;
+};
+
+/* Seals plain under the store key for row id of table, then stores it. */
+static int
+seal_row(struct store *s, const char *table, int64_t id, const void *plain,
+    size_t len, uint8_t **out, size_t *outlen)
+{
+	uint8_t ad[64];
+	size_t adlen = row_ad(ad, table, id, NULL, 0, s->skey_id);
+
+	*outlen = len + CRY_SEAL_OVERHEAD;
+	*out = xmalloc(*outlen);
+	cry_seal(s->skey, ad, adlen, plain, len, *out);
+	return 0;
+}
+
+/* Runs on the writer thread, inside the group's transaction. */
+static int
+report_fn(struct db *db, void *arg)
+{
+	struct report_job *j = arg;
+	struct store *s = j->s;
+	struct db_report r = {
+		.category = j->category, .channel = j->channel,
+		.link = j->link, .received = j->received,
+		.incomplete = j->incomplete, .key_id = s->skey_id,
+	};
+	struct db_mt m = {
+		.link = j->mt_link, .state = DB_MT_QUEUED,
+		.next_attempt = j->now, .created = j->now,
+	};
+	uint8_t *blob = NULL;
+	size_t blen;
+	int64_t rid;
+	int rc = -1;
+
+	if (j->has_reply && j->mt->over)
+		return -1;	/* cannot happen: replies are a few parts long */
+	if (j->has_dedup && (rc = db_inbound_seen(db, j->dedup, &rid)) != 0) {
+		j->dup = rc > 0;
+		return rc > 0 ? 0 : -1;
+	}
+	if (db_report_add(db, &r, &j->report_id) != 0)
+		return -1;
+	seal_row(s, "report", j->report_id, j->text, j->len, &blob, &blen);
+	rc = db_report_set_narrative(db, j->report_id, blob, blen, s->skey_id);
+	free(blob);
+	if (rc == 0 && j->has_dedup)
+		rc = db_inbound_add(db, j->dedup, j->link, j->now, "sms",
+		    j->report_id);
+	if (rc == 0 && j->has_msg_key)
+		rc = db_part_delete(db, j->msg_key);
+	if (rc == 0 && j->has_reply && (rc = db_mt_add(db, &m, &j->mt_id)) == 0) {
+		seal_row(s, "outbox", j->mt_id, j->mt->b, j->mt->n, &blob, &blen);
+		rc = db_mt_set_sealed(db, j->mt_id, blob, blen, s->skey_id);
+		free(blob);
+	}
+	return rc;
+}
+
+static void
+report_done(void *arg, int status)
+{
+	struct report_job *j = arg;
+	struct store *s = j->s;
+	enum store_result r = status != 0 ? STORE_FAILED :
+	    j->dup ? STORE_DUPLICATE : STORE_OK;
+
+	if (r == STORE_OK)
+		s->st.reports++;
+	else if (r == STORE_DUPLICATE)
+		s->st.duplicates++;
+	else
+		s->st.failures++;
+	j->done(j->arg, r, r == STORE_OK ? j->report_id : 0,
+	    r == STORE_OK && j->has_reply ? j->mt_id : 0);
+	cry_wipe(j->text, j->len);
+	free(j->text);
+	if (j->mt != NULL)
+		cry_wipe(j->mt, sizeof *j->mt);
+	free(j->mt);
+	free(j);
+}
+
+static int64_t
+now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int64_t
+store_round_time(const struct store *s, int64_t t)
+{
+	return t - t % s->rounding_s;
+}
+
+void
+store_report(struct store *s, const struct store_report *r,
+    const struct store_mt *reply, store_done_fn done, void *arg)
+{
+	struct report_job *j;
+
+	if (s->closing) {	/* the writer is draining: too late */
+		done(arg, STORE_FAILED, 0, 0);
+		return;
+	}
+	j = xcalloc(1, sizeof *j);
+	j->s = s;
+	snprintf(j->link, sizeof j->link, "%s", r->link);
+	snprintf(j->channel, sizeof j->channel, "%s", r->channel);
+	snprintf(j->category, sizeof j->category, "%s", r->category);
+	j->text = xmalloc(r->len + 1);
+	memcpy(j->text, r->text, r->len);
+	j->len = r->len;
+	j->incomplete = r->incomplete;
+	if ((j->has_dedup = r->dedup != NULL))
+		memcpy(j->dedup, r->dedup, DB_HASH_LEN);
+	if ((j->has_msg_key = r->msg_key != NULL))
+		memcpy(j->msg_key, r->msg_key, DB_HASH_LEN);
+	if ((j->has_reply = reply != NULL)) {
+		j->mt = xcalloc(1, sizeof *j->mt);
+		snprintf(j->mt_link, sizeof j->mt_link, "%s", reply->link);
+		put_addr(j->mt, &reply->to);
+		putstr(j->mt, reply->lang != NULL ? reply->lang : "");
+		putstr(j->mt, reply->text);
+	}
+	j->now = now_s();
+	j->received = store_round_time(s, j->now);
+	j->done = done;
+	j->arg = arg;
+	dbw_submit(s->w, report_fn, report_done, j);
+}
+
+struct part_job {
+	struct store *s;
+	uint8_t dedup[DB_HASH_LEN], msg_key[DB_HASH_LEN];
+	char link[32];
+	uint8_t seq, total;
+	uint8_t *sealed;
+	size_t len;
+	int64_t now;
+	int dup;
+	store_done_fn done;
+	void *arg;
+};
+
+static int
+part_fn(struct db *db, void *arg)
+{
+	struct part_job *j = arg;
+	struct db_part p = {
+		.msg_key = j->msg_key, .seq = j->seq, .total = j->total,
+		.link = j->link, .at = j->now, .sealed = j->sealed,
+		.sealed_len = j->len, .key_id = j->s->skey_id,
+	};
+	int64_t rid;
+	int rc;
+
+	if ((rc = db_inbound_seen(db, j->dedup, &rid)) != 0) {
+		j->dup = rc > 0;
+		return rc > 0 ? 0 : -1;
+	}
+	if (db_part_add(db, &p) != 0)
+		return -1;
+	return db_inbound_add(db, j->dedup, j->link, j->now, "part", 0);
+}
+
+static void
+part_done(void *arg, int status)
+{
+	struct part_job *j = arg;
+	enum store_result r = status != 0 ? STORE_FAILED :
+	    j->dup ? STORE_DUPLICATE : STORE_OK;
+
+	if (r == STORE_OK)
+		j->s->st.parts++;
+	else if (r == STORE_DUPLICATE)
+		j->s->st.duplicates++;
+	else
+		j->s->st.failures++;
+	j->done(j->arg, r, 0, 0);
+	free(j->sealed);
+	free(j);
+}
+
+/* The associated data of a waiting part: its message and place in it. */
+static size_t
+part_ad(uint8_t *ad, const uint8_t msg_key[DB_HASH_LEN], uint8_t seq,
+    uint32_t key_id)
+{
+	uint8_t more[DB_HASH_LEN + 1];
+
+	memcpy(more, msg_key, DB_HASH_LEN);
+	more[DB_HASH_LEN] = seq;
+	return row_ad(ad, "part", 0, more, sizeof more, key_id);
+}
+
+void
+store_part(struct store *s, const uint8_t dedup[DB_HASH_LEN], const char *link,
+    const struct reasm_part *p, store_done_fn done, void *arg)
+{
+	struct part_job *j;
+	struct wbuf *w;
+	uint8_t ad[128];
+	size_t adlen;
+
+	if (s->closing) {
+		done(arg, STORE_FAILED, 0, 0);
+		return;
+	}
+	j = xcalloc(1, sizeof *j);
+	w = xcalloc(1, sizeof *w);
+	j->s = s;
+	memcpy(j->dedup, dedup, DB_HASH_LEN);
+	store_msg_key(s, link, &p->key, j->msg_key);
+	snprintf(j->link, sizeof j->link, "%s", link);
+	j->seq = p->seq;
+	j->total = p->key.total;
+	putstr(w, p->key.source);
+	putstr(w, p->key.dest);
+	put8(w, (uint8_t)(p->key.ref >> 8));
+	put8(w, (uint8_t)p->key.ref);
+	put8(w, p->key.ref16);
+	put8(w, p->key.total);
+	put8(w, p->seq);
+	put8(w, p->dcs);
+	putblob(w, p->meta, sizeof p->meta);
+	putblob(w, p->data, p->len);
+	adlen = part_ad(ad, j->msg_key, p->seq, s->skey_id);
+	j->len = w->n + CRY_SEAL_OVERHEAD;
+	j->sealed = xmalloc(j->len);
+	cry_seal(s->skey, ad, adlen, w->b, w->n, j->sealed);
+	cry_wipe(w, sizeof *w);
+	free(w);
+	j->now = now_s();
+	j->done = done;
+	j->arg = arg;
+	dbw_submit(s->w, part_fn, part_done, j);
+}
+
+struct final_job {
+	int64_t id;
+	enum db_mt_state state;
+	uint32_t status;
+	unsigned attempts;
+	char why[64];
+	int64_t now;
+};
+
+static int
+final_fn(struct db *db, void *arg)
+{
+	struct final_job *j = arg;
+
+	return db_mt_final(db, j->id, j->state, j->now, j->status, j->why);
+}
+
+static void
+final_done(void *arg, int status)
+{
+	(void)status;	/* a lost final leaves the row queued: sent again */
+	free(arg);
+}
+
+void
+store_mt_final(struct store *s, int64_t mt_id, int ok, uint32_t status,
+    unsigned attempts, const char *why)
+{
+	struct final_job *j;
+
+	if (s->closing)
+		return;		/* the row stays queued: sent again */
+	j = xcalloc(1, sizeof *j);
+	j->id = mt_id;
+	j->state = ok ? DB_MT_DONE : DB_MT_FAILED;
+	j->status = status;
+	j->attempts = attempts;
+	snprintf(j->why, sizeof j->why, "%s", why != NULL ? why : "");
+	j->now = now_s();
+	if (ok)
+		s->st.mt_done++;
+	else
+		s->st.mt_failed++;
+	dbw_submit(s->w, final_fn, final_done, j);
+}
+
+static int
+expire_fn(struct db *db, void *arg)
+{
+	return db_inbound_expire(db, *(int64_t *)arg);
+}
+
+static void
+expire_done(void *arg, int status)
+{
+	(void)status;
+	free(arg);
+}
+
+static void
+expire_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct store *s = arg;
+	int64_t *before = xmalloc(sizeof *before);
+
+	(void)fd;
+	(void)what;
+	*before = now_s() - s->window_s;
+	dbw_submit(s->w, expire_fn, expire_done, before);
+}
+
+/* --- keyed hashes ----------------------------------------------------- */
+
+void
+store_dedup(const struct store *s, const char *link, const struct smpp_pdu *p,
+    uint8_t out[DB_HASH_LEN])
+{
+	struct cry_hash h;
+	uint8_t f[8] = { p->esm_class, p->data_coding, p->source_addr_ton,
+	    p->source_addr_npi, p->dest_addr_ton, p->dest_addr_npi,
+	    (uint8_t)(p->tlv.sar_msg_ref_num >> 8),
+	    (uint8_t)p->tlv.sar_msg_ref_num };
+	uint8_t sar[2] = { p->tlv.sar_total_segments,
+	    p->tlv.sar_segment_seqnum };
+
+	/* What a carrier resends unchanged after losing our response. */
+	cry_hash_init(&h, s->dkey, "numvert mo dedup v1");
+	cry_hash_field(&h, link, strlen(link));
+	cry_hash_field(&h, p->source_addr, strlen(p->source_addr));
+	cry_hash_field(&h, p->destination_addr, strlen(p->destination_addr));
+	cry_hash_field(&h, p->service_type, strlen(p->service_type));
+	cry_hash_field(&h, f, sizeof f);
+	cry_hash_field(&h, sar, sizeof sar);
+	cry_hash_field(&h, p->short_message, p->sm_length);
+	cry_hash_field(&h, p->tlv.message_payload != NULL ?
+	    p->tlv.message_payload : (const uint8_t *)"",
+	    p->tlv.message_payload_len);
+	cry_hash_final(&h, out);
+}
+
+void
+store_msg_key(const struct store *s, const char *link,
+    const struct reasm_key *k, uint8_t out[DB_HASH_LEN])
+{
+	struct cry_hash h;
+	uint8_t f[4] = { (uint8_t)(k->ref >> 8), (uint8_t)k->ref, k->ref16,
+	    k->total };
+
+	cry_hash_init(&h, s->dkey, "numvert concat key v1");
+	/* k->link is a pointer in memory: the link's name stands for it. */
+	cry_hash_field(&h, link, strlen(link));
+	cry_hash_field(&h, k->source, strnlen(k->source, sizeof k->source));
+	cry_hash_field(&h, k->dest, strnlen(k->dest, sizeof k->dest));
+	cry_hash_field(&h, f, sizeof f);
+	cry_hash_final(&h, out);
+}
+
+/* --- start and stop ------------------------------------------------- */
+
+struct resume_ctx {
+	struct store *s;
+	char *err;
+};
+
+static struct found *
+found_add(struct store *s, const char *link, const void *data, size_t len)
+{
+	struct found *f = xcalloc(1, sizeof *f + len + 1);
+
+	snprintf(f->link, sizeof f->link, "%s", link);
+	memcpy(f->data, data, len);
+	f->len = len;
+	*s->found_tail = f;
+	s->found_tail = &f->next;
+	return f;
+}
+
+static void
+resume_part(void *arg, const struct db_part *p)
+{
+	struct resume_ctx *c = arg;
+	const uint8_t *key = keys_find(c->s->ks, KEY_STORE, p->key_id);
+	uint8_t ad[128], *plain;
+	struct reasm_part rp;
+	struct rbuf r;
+	size_t adlen, l;
+	const uint8_t *meta;
+
+	if (c->err != NULL)
+		return;
+	plain = xmalloc(p->sealed_len + 1);
+	adlen = part_ad(ad, p->msg_key, p->seq, p->key_id);
+	if (key == NULL || p->sealed_len < CRY_SEAL_OVERHEAD ||
+	    cry_open(key, ad, adlen, p->sealed, p->sealed_len, plain) != 0) {
+		c->err = xasprintf("a waiting part (row %lld) does not open with "
+		    "the keys of key_file", (long long)p->id);
+		free(plain);
+		return;
+	}
+	memset(&rp, 0, sizeof rp);
+	r = (struct rbuf){ plain, p->sealed_len - CRY_SEAL_OVERHEAD, 0, 0 };
+	getstr(&r, rp.key.source, sizeof rp.key.source);
+	getstr(&r, rp.key.dest, sizeof rp.key.dest);
+	rp.key.ref = (uint16_t)(get8(&r) << 8);
+	rp.key.ref |= get8(&r);
+	rp.key.ref16 = get8(&r);
+	rp.key.total = get8(&r);
+	rp.seq = get8(&r);
+	rp.dcs = get8(&r);
+	meta = getblob(&r, &l);
+	memcpy(rp.meta, meta, l < sizeof rp.meta ? l : sizeof rp.meta);
+	rp.data = getblob(&r, &rp.len);
+	if (r.bad) {
+		c->err = xasprintf("waiting part row %lld is malformed",
+		    (long long)p->id);
+	} else {
+		struct found *f = found_add(c->s, p->link, rp.data, rp.len);
+
+		f->is_part = 1;
+		f->part = rp;
+		f->part.data = f->data;
+	}
+	cry_wipe(plain, p->sealed_len);
+	free(plain);
+}
+
+static void
+resume_mt(void *arg, const struct db_mt *m)
+{
+	struct resume_ctx *c = arg;
+	const uint8_t *key = keys_find(c->s->ks, KEY_STORE, m->key_id);
+	uint8_t ad[64], *plain;
+	char lang[16];
+	struct store_mt mt;
+	struct found *f;
+	struct rbuf r;
+	size_t adlen, l;
+	const uint8_t *t;
+
+	if (c->err != NULL)
+		return;
+	plain = xmalloc(m->sealed_len + 1);
+	adlen = row_ad(ad, "outbox", m->id, NULL, 0, m->key_id);
+	if (key == NULL || m->sealed == NULL ||
+	    m->sealed_len < CRY_SEAL_OVERHEAD ||
+	    cry_open(key, ad, adlen, m->sealed, m->sealed_len, plain) != 0) {
+		c->err = xasprintf("outbox row %lld does not open with the keys "
+		    "of key_file", (long long)m->id);
+		free(plain);
+		return;
+	}
+	memset(&mt, 0, sizeof mt);
+	r = (struct rbuf){ plain, m->sealed_len - CRY_SEAL_OVERHEAD, 0, 0 };
+	get_addr(&r, &mt.to);
+	getstr(&r, lang, sizeof lang);
+	t = getblob(&r, &l);
+	if (r.bad || memchr(t, '\0', l) != NULL) {
+		c->err = xasprintf("outbox row %lld is malformed",
+		    (long long)m->id);
+	} else {
+		f = found_add(c->s, m->link, t, l);
+		f->id = m->id;
+		f->mt = mt;
+		snprintf(f->lang, sizeof f->lang, "%s", lang);
+	}
+	cry_wipe(plain, m->sealed_len);
+	free(plain);
+}
+
+static void
+found_free(struct store *s)
+{
+	struct found *f;
+
+	while ((f = s->found) != NULL) {
+		s->found = f->next;
+		cry_wipe(f, sizeof *f + f->len);
+		free(f);
+	}
+	s->found_tail = &s->found;
+}
+
+void
+store_replay(struct store *s, const struct store_resume *r)
+{
+	for (struct found *f = s->found; f != NULL; f = f->next) {
+		if (f->is_part) {
+			r->part(r->arg, f->link, &f->part);
+		} else {
+			f->mt.link = f->link;
+			f->mt.text = (const char *)f->data;
+			f->mt.lang = f->lang;
+			r->mt(r->arg, f->id, &f->mt);
+		}
+	}
+	found_free(s);
+}
+
+struct store *
+store_new(struct event_base *base, struct logger *log, struct db *db,
+    const struct keys *ks, const struct cfg *cfg, char **cause)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+	struct resume_ctx c = { s, NULL };
+	struct timeval tv = { EXPIRE_EVERY_S, 0 };
+
+	s->base = base;
+	s->log = log;
+	s->db = db;
+	s->ks = ks;
+	s->skey = keys_current(ks, KEY_STORE, &s->skey_id);
+	s->dkey = keys_current(ks, KEY_DEDUP, NULL);
+	s->rounding_s = cfg->report_rounding_ms / 1000;
+	s->window_s = cfg->dedup_window_ms / 1000;
+	if (s->rounding_s < 1)
+		s->rounding_s = 1;
+	s->found_tail = &s->found;
+	if ((db_part_each(db, resume_part, &c) != 0 ||
+	    db_mt_each_queued(db, resume_mt, &c) != 0) && c.err == NULL)
+		c.err = xasprintf("cannot read the database: %s", db_error(db));
+	if (c.err != NULL) {
+		*cause = c.err;
+		found_free(s);
+		free(s);
+		return NULL;
+	}
+	s->w = dbw_new(base, db, log, NV_DB_GROUP_MAX);
+	s->expire_ev = event_new(base, -1, EV_PERSIST, expire_cb, s);
+	event_add(s->expire_ev, &tv);
+	return s;
+}
+
+void
+store_free(struct store *s)
+{
+	if (s == NULL)
+		return;
+	s->closing = 1;
+	event_free(s->expire_ev);
+	dbw_free(s->w);
+	found_free(s);
+	free(s);
+}
+
+const struct store_stats *
+store_stats(const struct store *s)
+{
+	return &s->st;
+}
+
+void
+store_log_stats(struct store *s)
+{
+	struct dbw_stats w;
+
+	dbw_stats(s->w, &w);
+	log_msg(s->log, LOG_INFO, NULL, "store_stats", "reports=%llu "
+	    "duplicates=%llu parts=%llu failures=%llu mt_done=%llu "
+	    "mt_failed=%llu jobs=%llu groups=%llu largest_group=%u "
+	    "failed_commits=%llu", (unsigned long long)s->st.reports,
+	    (unsigned long long)s->st.duplicates,
+	    (unsigned long long)s->st.parts,
+	    (unsigned long long)s->st.failures,
+	    (unsigned long long)s->st.mt_done,
+	    (unsigned long long)s->st.mt_failed,
+	    (unsigned long long)w.jobs, (unsigned long long)w.groups,
+	    w.largest_group, (unsigned long long)w.failed_commits);
+}
