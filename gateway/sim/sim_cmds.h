@@ -15,5 +15,6 @@ int sim_phone_main(struct sim_ctx *ctx, int argc, char **argv);
 int sim_script_main(struct sim_ctx *ctx, int argc, char **argv);
 int sim_load_main(struct sim_ctx *ctx, int argc, char **argv);
 int sim_echo_main(struct sim_ctx *ctx, int argc, char **argv);
+int sim_crash_main(struct sim_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -28,6 +28,8 @@ static const struct {
 	{ "load", sim_load_main, "a load generator (MO/s, latencies)" },
 	{ "echo-esme", sim_echo_main,
 	    "an ESME that answers every MO (test peer)" },
+	{ "crash", sim_crash_main,
+	    "an SMSC that retransmits MOs across numvertd crashes" },
 };
 
 static void
