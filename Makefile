@@ -116,7 +116,7 @@ run: deps
 	@deploy/run-demo
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(TOOL_BIN)
 	@tests/bench/run
 
 FUZZ_SECONDS ?= 300

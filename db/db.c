@@ -422,6 +422,12 @@ db_version(struct db *db)
 	return db->version;
 }
 
+int
+db_readonly(struct db *db)
+{
+	return sqlite3_db_readonly(db->h, "main") == 1;
+}
+
 /* --- transactions -------------------------------------------------- */
 
 /*

@@ -54,6 +54,9 @@ int db_open(const char *path, enum db_sync sync, struct db **out,
     char **cause);
 void db_close(struct db *db);
 int db_version(struct db *db);
+/* 1 if SQLite could open the file for reading only (its mode, a
+ * read-only file system): numvertd refuses to start on it. */
+int db_readonly(struct db *db);
 
 /*
  * The last error: a description (owned by db, valid until its next

@@ -344,6 +344,12 @@ open_storage(struct daemon *d)
 		log_msg(d->log, LOG_INFO, NULL, "keys_generated", "path=%s",
 		    log_qs(q, sizeof q, c->key_file));
 	}
+	if (access(c->key_file, F_OK) != 0 && access(c->db_path, F_OK) == 0) {
+		cause = xasprintf("%s is missing but the database %s exists: "
+		    "put back the copy of the key file (new keys would not "
+		    "open what the database holds)", c->key_file, c->db_path);
+		goto fail;
+	}
 	if ((d->keys = keys_load(c->key_file, &cause)) == NULL)
 		goto fail;
 	rc = EXIT_START;
@@ -355,6 +361,11 @@ open_storage(struct daemon *d)
 	if (db_open(c->db_path, c->db_synchronous ? DB_SYNC_NORMAL :
 	    DB_SYNC_FULL, &d->db, &cause) != 0)
 		goto fail;
+	if (db_readonly(d->db)) {
+		cause = xasprintf("%s: the database can only be read (file "
+		    "mode, owner or a read-only file system)", c->db_path);
+		goto fail;
+	}
 	log_msg(d->log, c->db_synchronous ? LOG_WARN : LOG_INFO, NULL,
 	    "db_opened", "path=%s schema=%d synchronous=%s",
 	    log_qs(q, sizeof q, c->db_path), db_version(d->db),
@@ -436,6 +447,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit is a failed write (a temporary error to the
+	 * carrier, like a full disk), not a reason to die. */
+	signal(SIGXFSZ, SIG_IGN);
 	d.log = g_log = log_new(STDERR_FILENO, (enum log_level)d.cfg->log_level);
 	event_set_log_callback(libevent_log_cb);
 	log_msg(d.log, LOG_INFO, NULL, "starting", "config=%s links=%u "
