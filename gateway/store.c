@@ -8,6 +8,7 @@
 
 #include "base/limits.h"
 #include "base/log.h"
+#include "base/pack.h"
 #include "base/xmalloc.h"
 #include "config.h"
 #include "db/writer.h"
@@ -49,121 +50,43 @@ struct store {
 	struct store_stats st;
 };
 
-/* --- serialisation of sealed rows --------------------------------- */
-
+/* A sealed row's plaintext, serialised (base/pack.h). */
 struct wbuf {
+	struct pack_w p;
 	uint8_t b[SEAL_MAX];
-	size_t n;
-	int over;
 };
 
-static void
-put(struct wbuf *w, const void *p, size_t n)
+static struct wbuf *
+wbuf_new(void)
 {
-	if (w->over || n > sizeof w->b - w->n) {
-		w->over = 1;
-		return;
-	}
-	memcpy(w->b + w->n, p, n);
-	w->n += n;
+	struct wbuf *w = xcalloc(1, sizeof *w);
+
+	pack_init(&w->p, w->b, sizeof w->b);
+	return w;
 }
 
 static void
-put8(struct wbuf *w, uint8_t v)
+put_addr(struct pack_w *w, const struct mt_addr *a)
 {
-	put(w, &v, 1);
+	pack_str(w, a->to);
+	pack_u8(w, a->to_ton);
+	pack_u8(w, a->to_npi);
+	pack_str(w, a->from);
+	pack_u8(w, a->from_ton);
+	pack_u8(w, a->from_npi);
+	pack_str(w, a->service_type);
 }
 
 static void
-putblob(struct wbuf *w, const void *p, size_t n)
+get_addr(struct pack_r *r, struct mt_addr *a)
 {
-	uint8_t l[2] = { (uint8_t)(n >> 8), (uint8_t)n };
-
-	if (n > 0xffff) {
-		w->over = 1;
-		return;
-	}
-	put(w, l, 2);
-	put(w, p, n);
-}
-
-static void
-putstr(struct wbuf *w, const char *s)
-{
-	putblob(w, s, strlen(s));
-}
-
-struct rbuf {
-	const uint8_t *b;
-	size_t n, off;
-	int bad;
-};
-
-static uint8_t
-get8(struct rbuf *r)
-{
-	if (r->off >= r->n) {
-		r->bad = 1;
-		return 0;
-	}
-	return r->b[r->off++];
-}
-
-static const uint8_t *
-getblob(struct rbuf *r, size_t *len)
-{
-	size_t l = (size_t)get8(r) << 8;
-	const uint8_t *p;
-
-	l |= get8(r);
-	if (r->bad || l > r->n - r->off) {
-		r->bad = 1;
-		*len = 0;
-		return (const uint8_t *)"";
-	}
-	p = r->b + r->off;
-	r->off += l;
-	*len = l;
-	return p;
-}
-
-/* Copies a string field into a fixed buffer, NUL-terminated. */
-static void
-getstr(struct rbuf *r, char *out, size_t size)
-{
-	size_t l;
-	const uint8_t *p = getblob(r, &l);
-
-	if (l >= size) {
-		r->bad = 1;
-		l = 0;
-	}
-	memcpy(out, p, l);
-	out[l] = '\0';
-}
-
-static void
-put_addr(struct wbuf *w, const struct mt_addr *a)
-{
-	putstr(w, a->to);
-	put8(w, a->to_ton);
-	put8(w, a->to_npi);
-	putstr(w, a->from);
-	put8(w, a->from_ton);
-	put8(w, a->from_npi);
-	putstr(w, a->service_type);
-}
-
-static void
-get_addr(struct rbuf *r, struct mt_addr *a)
-{
-	getstr(r, a->to, sizeof a->to);
-	a->to_ton = get8(r);
-	a->to_npi = get8(r);
-	getstr(r, a->from, sizeof a->from);
-	a->from_ton = get8(r);
-	a->from_npi = get8(r);
-	getstr(r, a->service_type, sizeof a->service_type);
+	unpack_str(r, a->to, sizeof a->to);
+	a->to_ton = unpack_u8(r);
+	a->to_npi = unpack_u8(r);
+	unpack_str(r, a->from, sizeof a->from);
+	a->from_ton = unpack_u8(r);
+	a->from_npi = unpack_u8(r);
+	unpack_str(r, a->service_type, sizeof a->service_type);
 }
 
 /* The associated data of a sealed row: its table, row and key id. */
@@ -259,7 +182,7 @@ report_fn(struct db *db, void *arg)
 	int64_t rid;
 	int rc = -1;
 
-	if (j->has_reply && j->mt->over)
+	if (j->has_reply && j->mt->p.over)
 		return -1;	/* cannot happen: replies are a few parts long */
 	if (j->has_dedup && (rc = db_inbound_seen(db, j->dedup, &rid)) != 0) {
 		j->dup = rc > 0;
@@ -276,7 +199,7 @@ report_fn(struct db *db, void *arg)
 	if (rc == 0 && j->has_msg_key)
 		rc = db_part_delete(db, j->msg_key);
 	if (rc == 0 && j->has_reply && (rc = db_mt_add(db, &m, &j->mt_id)) == 0) {
-		seal_row(s, "outbox", j->mt_id, j->mt->b, j->mt->n, &blob, &blen);
+		seal_row(s, "outbox", j->mt_id, j->mt->b, j->mt->p.n, &blob, &blen);
 		rc = db_mt_set_sealed(db, j->mt_id, blob, blen, s->skey_id);
 		free(blob);
 	}
@@ -343,11 +266,11 @@ store_report(struct store *s, const struct store_report *r,
 	if ((j->has_msg_key = r->msg_key != NULL))
 		memcpy(j->msg_key, r->msg_key, DB_HASH_LEN);
 	if ((j->has_reply = reply != NULL)) {
-		j->mt = xcalloc(1, sizeof *j->mt);
+		j->mt = wbuf_new();
 		snprintf(j->mt_link, sizeof j->mt_link, "%s", reply->link);
-		put_addr(j->mt, &reply->to);
-		putstr(j->mt, reply->lang != NULL ? reply->lang : "");
-		putstr(j->mt, reply->text);
+		put_addr(&j->mt->p, &reply->to);
+		pack_str(&j->mt->p, reply->lang != NULL ? reply->lang : "");
+		pack_str(&j->mt->p, reply->text);
 	}
 	j->now = now_s();
 	j->received = store_round_time(s, j->now);
@@ -434,27 +357,27 @@ store_part(struct store *s, const uint8_t dedup[DB_HASH_LEN], const char *link,
 		return;
 	}
 	j = xcalloc(1, sizeof *j);
-	w = xcalloc(1, sizeof *w);
+	w = wbuf_new();
 	j->s = s;
 	memcpy(j->dedup, dedup, DB_HASH_LEN);
 	store_msg_key(s, link, &p->key, j->msg_key);
 	snprintf(j->link, sizeof j->link, "%s", link);
 	j->seq = p->seq;
 	j->total = p->key.total;
-	putstr(w, p->key.source);
-	putstr(w, p->key.dest);
-	put8(w, (uint8_t)(p->key.ref >> 8));
-	put8(w, (uint8_t)p->key.ref);
-	put8(w, p->key.ref16);
-	put8(w, p->key.total);
-	put8(w, p->seq);
-	put8(w, p->dcs);
-	putblob(w, p->meta, sizeof p->meta);
-	putblob(w, p->data, p->len);
+	pack_str(&w->p, p->key.source);
+	pack_str(&w->p, p->key.dest);
+	pack_u8(&w->p, (uint8_t)(p->key.ref >> 8));
+	pack_u8(&w->p, (uint8_t)p->key.ref);
+	pack_u8(&w->p, p->key.ref16);
+	pack_u8(&w->p, p->key.total);
+	pack_u8(&w->p, p->seq);
+	pack_u8(&w->p, p->dcs);
+	pack_blob(&w->p, p->meta, sizeof p->meta);
+	pack_blob(&w->p, p->data, p->len);
 	adlen = part_ad(ad, j->msg_key, p->seq, s->skey_id);
-	j->len = w->n + CRY_SEAL_OVERHEAD;
+	j->len = w->p.n + CRY_SEAL_OVERHEAD;
 	j->sealed = xmalloc(j->len);
-	cry_seal(s->skey, ad, adlen, w->b, w->n, j->sealed);
+	cry_seal(s->skey, ad, adlen, w->b, w->p.n, j->sealed);
 	cry_wipe(w, sizeof *w);
 	free(w);
 	j->now = now_s();
@@ -477,6 +400,10 @@ final_fn(struct db *db, void *arg)
 {
 	struct final_job *j = arg;
 
+	/* Temporary failures before the end are worth a look later. */
+	if (j->attempts > 0 && db_mt_retry(db, j->id, j->attempts, 0,
+	    j->status) != 0)
+		return -1;
 	return db_mt_final(db, j->id, j->state, j->now, j->status, j->why);
 }
 
@@ -607,7 +534,7 @@ resume_part(void *arg, const struct db_part *p)
 	const uint8_t *key = keys_find(c->s->ks, KEY_STORE, p->key_id);
 	uint8_t ad[128], *plain;
 	struct reasm_part rp;
-	struct rbuf r;
+	struct pack_r r;
 	size_t adlen, l;
 	const uint8_t *meta;
 
@@ -623,18 +550,18 @@ resume_part(void *arg, const struct db_part *p)
 		return;
 	}
 	memset(&rp, 0, sizeof rp);
-	r = (struct rbuf){ plain, p->sealed_len - CRY_SEAL_OVERHEAD, 0, 0 };
-	getstr(&r, rp.key.source, sizeof rp.key.source);
-	getstr(&r, rp.key.dest, sizeof rp.key.dest);
-	rp.key.ref = (uint16_t)(get8(&r) << 8);
-	rp.key.ref |= get8(&r);
-	rp.key.ref16 = get8(&r);
-	rp.key.total = get8(&r);
-	rp.seq = get8(&r);
-	rp.dcs = get8(&r);
-	meta = getblob(&r, &l);
+	unpack_init(&r, plain, p->sealed_len - CRY_SEAL_OVERHEAD);
+	unpack_str(&r, rp.key.source, sizeof rp.key.source);
+	unpack_str(&r, rp.key.dest, sizeof rp.key.dest);
+	rp.key.ref = (uint16_t)(unpack_u8(&r) << 8);
+	rp.key.ref |= unpack_u8(&r);
+	rp.key.ref16 = unpack_u8(&r);
+	rp.key.total = unpack_u8(&r);
+	rp.seq = unpack_u8(&r);
+	rp.dcs = unpack_u8(&r);
+	meta = unpack_blob(&r, &l);
 	memcpy(rp.meta, meta, l < sizeof rp.meta ? l : sizeof rp.meta);
-	rp.data = getblob(&r, &rp.len);
+	rp.data = unpack_blob(&r, &rp.len);
 	if (r.bad) {
 		c->err = xasprintf("waiting part row %lld is malformed",
 		    (long long)p->id);
@@ -658,7 +585,7 @@ resume_mt(void *arg, const struct db_mt *m)
 	char lang[16];
 	struct store_mt mt;
 	struct found *f;
-	struct rbuf r;
+	struct pack_r r;
 	size_t adlen, l;
 	const uint8_t *t;
 
@@ -675,10 +602,10 @@ resume_mt(void *arg, const struct db_mt *m)
 		return;
 	}
 	memset(&mt, 0, sizeof mt);
-	r = (struct rbuf){ plain, m->sealed_len - CRY_SEAL_OVERHEAD, 0, 0 };
+	unpack_init(&r, plain, m->sealed_len - CRY_SEAL_OVERHEAD);
 	get_addr(&r, &mt.to);
-	getstr(&r, lang, sizeof lang);
-	t = getblob(&r, &l);
+	unpack_str(&r, lang, sizeof lang);
+	t = unpack_blob(&r, &l);
 	if (r.bad || memchr(t, '\0', l) != NULL) {
 		c->err = xasprintf("outbox row %lld is malformed",
 		    (long long)m->id);

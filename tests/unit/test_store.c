@@ -273,6 +273,40 @@ add_part(struct env *e, uint8_t seq, const char *text)
 }
 
 static void
+got_mt(void *arg, const struct db_mt *m)
+{
+	struct db_mt *out = arg;
+
+	*out = *m;
+	out->why = NULL;	/* valid during the call only */
+	assert_null(m->sealed);		/* final: the destination is gone */
+	assert_int_equal(m->state, DB_MT_FAILED);
+	assert_string_equal(m->why, "too_many_attempts");
+}
+
+/* The failed reply records its attempts, status and why, and no more. */
+static void
+check_final(struct env *e, int64_t failed_id)
+{
+	struct db_mt m;
+	int64_t n = -1;
+
+	stop(e);
+	assert_int_equal(db_open(e->db_path, DB_SYNC_FULL, &e->db, NULL), 0);
+	assert_int_equal(db_mt_count(e->db, DB_MT_FAILED, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_mt_count(e->db, DB_MT_DONE, &n), 0);
+	assert_int_equal(n, 1);
+	memset(&m, 0, sizeof m);
+	assert_int_equal(db_mt_get(e->db, failed_id, got_mt, &m), 1);
+	assert_int_equal(m.attempts, 10);
+	assert_int_equal(m.last_status, 0x45);
+	assert_true(m.finished > 0);
+	db_close(e->db);
+	start(e);
+}
+
+static void
 test_parts_and_outbox_survive_restart(void **state)
 {
 	struct env *e = *state;
@@ -284,19 +318,22 @@ test_parts_and_outbox_survive_restart(void **state)
 	    .msg_key = key };
 	struct replayed r;
 	struct done d = { 0 };
+	int64_t failed_id;
 
 	r = restart(e);		/* the replies of the test before */
+	failed_id = r.mt_id - 1;
 	assert_int_equal(r.parts, 0);
 	assert_int_equal(r.mts, 2);
 	assert_string_equal(r.to, "22370000001");
 	assert_string_equal(r.text, reply.text);
 	store_mt_final(e->s, r.mt_id, 1, 0, 1, "accepted");
-	store_mt_final(e->s, r.mt_id - 1, 0, 0x45, 10, "too_many_attempts");
+	store_mt_final(e->s, failed_id, 0, 0x45, 10, "too_many_attempts");
 
 	add_part(e, 2, "deux");
 	add_part(e, 1, "un ");
 	r = restart(e);
 	assert_int_equal(r.mts, 0);	/* final: not sent again */
+	check_final(e, failed_id);
 	assert_int_equal(r.parts, 2);
 	assert_int_equal(r.seq[0], 2);
 	assert_string_equal(r.data[0], "deux");
