@@ -81,9 +81,20 @@ mt_done_cb(struct link *l, void *owner, enum link_mt_end end, uint32_t status,
 	outbox_mt_done(d->ob, owner, end, status, attempts, why);
 }
 
+static void
+mt_retry_cb(struct link *l, void *owner, uint32_t status, unsigned attempts,
+    uint64_t delay_ms, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)l;
+	outbox_mt_retry(d->ob, owner, status, attempts, delay_ms);
+}
+
 static const struct link_cbs daemon_link_cbs = {
 	.mo = mo_cb,
 	.mt_done = mt_done_cb,
+	.mt_retry = mt_retry_cb,
 };
 
 static struct link *

@@ -11,11 +11,13 @@
 #include "smpp_link.h"
 
 static void
-mt_base(const struct mt_addr *a, const struct text_enc *enc, void *owner,
-    struct link_mt *mt)
+mt_base(const struct mt_addr *a, const struct text_enc *enc,
+    const struct mt_req *r, struct link_mt *mt)
 {
 	memset(mt, 0, sizeof *mt);
-	mt->owner = owner;
+	mt->owner = r->owner;
+	mt->attempts = r->attempts;
+	mt->delay_ms = r->delay_ms;
 	snprintf(mt->to, sizeof mt->to, "%s", a->to);
 	mt->to_ton = a->to_ton;
 	mt->to_npi = a->to_npi;
@@ -35,7 +37,7 @@ send_ussd(struct link *l, const struct mt_req *r, const struct text_enc *enc,
 
 	if (enc->len > NV_SMPP_SM_OUT_MAX)
 		return MT_TOO_LONG;
-	mt_base(r->to, enc, r->owner, &mt);
+	mt_base(r->to, enc, r, &mt);
 	mt.sm_length = (uint8_t)enc->len;
 	memcpy(mt.short_message, enc->data, enc->len);
 	if (r->ussd != NULL)
@@ -62,7 +64,7 @@ send_sms(struct link *l, const struct cfg_link *c, const struct mt_req *r,
 	if (n == 0) {		/* message_payload: the whole text at once */
 		if (link_queue_room(l) < 1)
 			return MT_QUEUE_FULL;
-		mt_base(a, enc, r->owner, &mt);
+		mt_base(a, enc, r, &mt);
 		mt.tlv.have = SMPP_HAVE_MESSAGE_PAYLOAD;
 		mt.tlv.message_payload = enc->data;
 		mt.tlv.message_payload_len = (uint32_t)enc->len;
@@ -75,7 +77,7 @@ send_sms(struct link *l, const struct cfg_link *c, const struct mt_req *r,
 	if (link_queue_room(l) < (unsigned)n)
 		return MT_QUEUE_FULL;
 	for (int i = 0; i < n; i++) {
-		mt_base(a, enc, r->owner, &mt);
+		mt_base(a, enc, r, &mt);
 		mt.sm_length = (uint8_t)parts[i].len;
 		memcpy(mt.short_message, parts[i].data, parts[i].len);
 		if (parts[i].udh)

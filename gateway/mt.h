@@ -45,6 +45,9 @@ struct mt_req {
 	const struct smpp_tlvs *ussd;	/* MT_USSD: the dialogue's TLVs */
 	/* Given to link_cbs.mt_done as each queued part ends; NULL for none. */
 	void *owner;
+	/* For every part: see link_mt.attempts and link_mt.delay_ms. */
+	unsigned attempts;
+	uint32_t delay_ms;
 };
 
 /*

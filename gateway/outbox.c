@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <time.h>
 
 #include "base/limits.h"
 #include "base/log.h"
@@ -26,7 +27,8 @@ struct ob_msg {
 	unsigned left;			/* parts not ended yet */
 	int failed, abandoned;
 	uint32_t status;
-	unsigned attempts;
+	unsigned attempts;		/* temporary failures, all parts */
+	uint32_t delay_ms;		/* a resumed row: not before */
 	char why[32];
 	struct mt_addr to;		/* kept while parked only */
 	char lang[16];
@@ -86,7 +88,8 @@ try_send(struct outbox *ob, struct ob_msg *m)
 {
 	struct mt_req r = {
 		.to = &m->to, .kind = MT_SMS, .text = m->text,
-		.lang = m->lang, .owner = m,
+		.lang = m->lang, .owner = m, .attempts = m->attempts,
+		.delay_ms = m->delay_ms,
 	};
 	enum mt_result res;
 	unsigned parts = 0;
@@ -199,6 +202,8 @@ void
 outbox_resume(struct outbox *ob, int64_t id, const struct store_mt *sm)
 {
 	struct link *l = NULL;
+	struct ob_msg *m;
+	int64_t now = time(NULL);
 
 	for (unsigned i = 0; i < ob->nlinks && l == NULL; i++)
 		if (strcmp(link_name(ob->links[i]), sm->link) == 0)
@@ -214,7 +219,26 @@ outbox_resume(struct outbox *ob, int64_t id, const struct store_mt *sm)
 		ob->st.failed++;
 		return;
 	}
-	outbox_send(ob, l, id, &sm->to, sm->text, sm->lang);
+	m = msg_new(ob, l, id, &sm->to, sm->text, sm->lang);
+	m->attempts = sm->attempts;
+	if (sm->next_attempt > now)	/* a day at most: a clock gone wrong */
+		m->delay_ms = (uint32_t)(sm->next_attempt - now < 86400 ?
+		    sm->next_attempt - now : 86400) * 1000u;
+	if (ob->nparked > 0 || !try_send(ob, m))
+		park(ob, m);
+}
+
+void
+outbox_mt_retry(struct outbox *ob, void *owner, uint32_t status,
+    unsigned attempts, uint64_t delay_ms)
+{
+	struct ob_msg *m = owner;
+
+	/* Parts fail on their own: the row keeps the most tried one. */
+	if (attempts <= m->attempts)
+		return;
+	m->attempts = attempts;
+	store_mt_retry(ob->s, m->id, attempts, delay_ms, status);
 }
 
 void

@@ -6,7 +6,9 @@
  * done or failed when every part of it ended. The link retries with
  * backoff, within its window and throughput, and gives up after
  * NV_MT_ATTEMPTS_MAX temporary failures or a permanent refusal; the row
- * records why. A message whose link queue is full waits here (in memory,
+ * records why; each temporary failure is written to the row (attempts,
+ * next attempt), so a restart resends it no earlier and counts on from
+ * there. A message whose link queue is full waits here (in memory,
  * its row still queued) until there is room. A row still queued when
  * numvertd stops is sent again at the next start.
  */
@@ -45,6 +47,10 @@ void outbox_resume(struct outbox *ob, int64_t id, const struct store_mt *m);
 /* The link_cbs.mt_done callback's work: owner came from outbox_send. */
 void outbox_mt_done(struct outbox *ob, void *owner, enum link_mt_end end,
     uint32_t status, unsigned attempts, const char *why);
+
+/* The link_cbs.mt_retry callback's work: records the attempt. */
+void outbox_mt_retry(struct outbox *ob, void *owner, uint32_t status,
+    unsigned attempts, uint64_t delay_ms);
 
 /* Rows waiting for room in their link's queue. */
 unsigned outbox_parked(const struct outbox *ob);

@@ -360,7 +360,11 @@ link_queue_mt(struct link *l, const struct link_mt *mt)
 		memcpy(it->payload, mt->tlv.message_payload, plen);
 	it->mt.tlv.message_payload = plen > 0 ? it->payload : NULL;
 	it->order = ++l->next_order;
-	TAILQ_INSERT_TAIL(&l->queue, it, q);
+	it->attempts = mt->attempts;
+	if (mt->delay_ms > 0)
+		retry_later(l, it, mt->delay_ms);
+	else
+		TAILQ_INSERT_TAIL(&l->queue, it, q);
 	l->nqueued++;
 	l->st.mt_queued++;
 	/*
@@ -545,6 +549,9 @@ link_response_cb(struct smpp_conn *c, void *ctx, uint32_t status,
 		    "delay_ms=%llu", status, status == CONN_ST_TIMEOUT ?
 		    "timeout" : smpp_status_name(status), it->attempts,
 		    (unsigned long long)delay);
+		if (it->mt.owner != NULL && l->cbs->mt_retry != NULL)
+			l->cbs->mt_retry(l, it->mt.owner, status, it->attempts,
+			    delay, l->arg);
 		retry_later(l, it, delay);
 	} else {
 		give_up(l, it, status, is_temporary(status) ? "too_many_attempts" :

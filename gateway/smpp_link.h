@@ -47,6 +47,13 @@ struct link_cbs {
 	 */
 	void (*mt_done)(struct link *, void *owner, enum link_mt_end end,
 	    uint32_t status, unsigned attempts, const char *why, void *arg);
+	/*
+	 * A queued message with an owner failed for the attempts-th time
+	 * with a temporary status and goes out again in delay_ms (so that
+	 * the owner can record it). May be NULL.
+	 */
+	void (*mt_retry)(struct link *, void *owner, uint32_t status,
+	    unsigned attempts, uint64_t delay_ms, void *arg);
 };
 
 /* A message to a subscriber. Sent as submit_sm (ESME) or deliver_sm (SMSC). */
@@ -65,6 +72,13 @@ struct link_mt {
 	struct smpp_tlvs tlv;
 	/* Passed to link_cbs.mt_done when the message ends; NULL for none. */
 	void *owner;
+	/*
+	 * Temporary failures it already had (an outbox row sent again after
+	 * a restart): they count toward NV_MT_ATTEMPTS_MAX. Not sent before
+	 * delay_ms from now.
+	 */
+	unsigned attempts;
+	uint32_t delay_ms;
 };
 
 struct link_stats {

@@ -436,6 +436,36 @@ store_mt_final(struct store *s, int64_t mt_id, int ok, uint32_t status,
 	dbw_submit(s->w, final_fn, final_done, j);
 }
 
+struct retry_job {
+	int64_t id, next;
+	unsigned attempts;
+	uint32_t status;
+};
+
+static int
+retry_fn(struct db *db, void *arg)
+{
+	struct retry_job *j = arg;
+
+	return db_mt_retry(db, j->id, j->attempts, j->next, j->status);
+}
+
+void
+store_mt_retry(struct store *s, int64_t mt_id, unsigned attempts,
+    uint64_t delay_ms, uint32_t status)
+{
+	struct retry_job *j;
+
+	if (s->closing)
+		return;		/* an older count stays: a few more tries */
+	j = xcalloc(1, sizeof *j);
+	j->id = mt_id;
+	j->attempts = attempts;
+	j->status = status;
+	j->next = now_s() + (int64_t)((delay_ms + 999) / 1000);
+	dbw_submit(s->w, retry_fn, final_done, j);
+}
+
 static int
 expire_fn(struct db *db, void *arg)
 {
@@ -613,6 +643,8 @@ resume_mt(void *arg, const struct db_mt *m)
 		f = found_add(c->s, m->link, t, l);
 		f->id = m->id;
 		f->mt = mt;
+		f->mt.attempts = m->attempts;
+		f->mt.next_attempt = m->next_attempt;
 		snprintf(f->lang, sizeof f->lang, "%s", lang);
 	}
 	cry_wipe(plain, m->sealed_len);

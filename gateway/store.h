@@ -61,6 +61,8 @@ struct store_mt {
 	struct mt_addr to;
 	const char *text;		/* UTF-8 */
 	const char *lang;
+	unsigned attempts;		/* temporary failures so far */
+	int64_t next_attempt;		/* unix time: not before */
 };
 
 /*
@@ -106,6 +108,14 @@ void store_report(struct store *s, const struct store_report *r,
 void store_part(struct store *s, const uint8_t dedup[DB_HASH_LEN],
     const char *link, const struct reasm_part *p, store_done_fn done,
     void *arg);
+
+/*
+ * Records a temporary failure of an outbox message: attempts so far, the
+ * status, and when it goes out again (delay_ms from now), so that a
+ * restart neither resends it early nor forgets its attempts.
+ */
+void store_mt_retry(struct store *s, int64_t mt_id, unsigned attempts,
+    uint64_t delay_ms, uint32_t status);
 
 /* Records an outbox message's end: accepted (ok) or given up. */
 void store_mt_final(struct store *s, int64_t mt_id, int ok, uint32_t status,

@@ -5,7 +5,10 @@
  * the key file, non-printable octets as \xNN), then the outbox counts:
  *
  *   report ID CHANNEL INCOMPLETE NARRATIVE
+ *   mt ID queued attempts=N next_attempt=UNIXTIME status=0xNN
  *   outbox queued|done|failed N
+ *
+ * (one "mt" line per message still queued).
  *
  * Exit status 1 if a narrative does not open.
  */
@@ -57,6 +60,15 @@ one(void *arg, const struct db_report *r)
 	free(text);
 }
 
+static void
+queued(void *arg, const struct db_mt *m)
+{
+	(void)arg;
+	printf("mt %" PRId64 " queued attempts=%u next_attempt=%" PRId64
+	    " status=0x%x\n", m->id, m->attempts, m->next_attempt,
+	    m->last_status);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -78,6 +90,8 @@ main(int argc, char **argv)
 	}
 	d.ks = ks;
 	if (db_report_each(db, one, &d) != 0)
+		d.bad++;
+	if (db_mt_each_queued(db, queued, NULL) != 0)
 		d.bad++;
 	for (int s = DB_MT_QUEUED; s <= DB_MT_FAILED; s++)
 		if (db_mt_count(db, (enum db_mt_state)s, &n) == 0)

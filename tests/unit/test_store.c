@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -211,6 +212,8 @@ struct replayed {
 	uint8_t seq[2], meta0;
 	int64_t mt_id;
 	char to[21], text[64];
+	unsigned attempts[3];		/* of the first replies replayed */
+	int64_t next[3];
 };
 
 static void
@@ -238,6 +241,8 @@ replay_mt(void *arg, int64_t id, const struct store_mt *m)
 
 	r->mts++;
 	r->mt_id = id;
+	r->attempts[r->mts < 3 ? r->mts - 1 : 2] = m->attempts;
+	r->next[r->mts < 3 ? r->mts - 1 : 2] = m->next_attempt;
 	snprintf(r->to, sizeof r->to, "%s", m->to.to);
 	snprintf(r->text, sizeof r->text, "%s", m->text);
 	assert_string_equal(m->link, "orange");
@@ -319,6 +324,7 @@ test_parts_and_outbox_survive_restart(void **state)
 	struct replayed r;
 	struct done d = { 0 };
 	int64_t failed_id;
+	time_t now;
 
 	r = restart(e);		/* the replies of the test before */
 	failed_id = r.mt_id - 1;
@@ -326,6 +332,16 @@ test_parts_and_outbox_survive_restart(void **state)
 	assert_int_equal(r.mts, 2);
 	assert_string_equal(r.to, "22370000001");
 	assert_string_equal(r.text, reply.text);
+	assert_int_equal(r.attempts[0], 0);
+
+	/* A temporary failure is kept: attempts and the next attempt. */
+	now = time(NULL);
+	store_mt_retry(e->s, failed_id, 3, 4000, 0x08);
+	r = restart(e);
+	assert_int_equal(r.mts, 2);
+	assert_int_equal(r.attempts[0], 3);
+	assert_true(r.next[0] >= now + 4 && r.next[0] <= time(NULL) + 4);
+	assert_int_equal(r.attempts[1], 0);
 	store_mt_final(e->s, r.mt_id, 1, 0, 1, "accepted");
 	store_mt_final(e->s, failed_id, 0, 0x45, 10, "too_many_attempts");
 
