@@ -56,8 +56,8 @@ make_private(const char *path, int fd, char **cause)
  * exist (SQLite gives those the main file's mode). A file we may only
  * read is opened read-only: the store then fails with temporary errors.
  */
-static int
-prepare_file(const char *path, char **cause)
+int
+db_prepare_file(const char *path, char **cause)
 {
 	static const char *const suffix[] = { "", "-wal", "-shm" };
 	int rc = 0;
@@ -359,7 +359,7 @@ configure(struct db *db, enum db_sync sync, char **cause)
 static int
 prepare_all(struct db *db, char **cause)
 {
-	for (int i = 0; i < DB_ST__COUNT; i++) {
+	for (int i = 0; i < DB_ST_KS_FIRST; i++) {
 		int rc = sqlite3_prepare_v3(db->h, db_st_sql((enum db_st)i), -1,
 		    SQLITE_PREPARE_PERSISTENT, &db->st[i], NULL);
 
@@ -380,7 +380,7 @@ db_open(const char *path, enum db_sync sync, struct db **out, char **cause)
 	int rc;
 
 	*out = NULL;
-	if (prepare_file(path, &why) != 0)
+	if (db_prepare_file(path, &why) != 0)
 		goto fail;
 	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);

@@ -33,7 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 
 /* Sizes of the keyed hashes the store indexes. */
 #define DB_HASH_LEN 32
@@ -124,6 +124,10 @@ struct db_report {
 	int incomplete;			/* a concatenated SMS missing parts */
 	int counted;			/* its reporter's one count in its
 					 * statistics cell (DESIGN 5) */
+	const char *flags;		/* may be NULL: see the schema */
+	/* Read only (0 when not yet): set by db_report_ack, escalation
+	 * and db_report_set_status. */
+	int64_t acked_at, escalated_at, closed_at;
 };
 
 int db_report_add(struct db *db, const struct db_report *r, int64_t *id);
@@ -145,8 +149,10 @@ int db_report_count(struct db *db, int64_t *n);
 /* Calls fn for every report, in id order (tests, exports). */
 int db_report_each(struct db *db,
     void (*fn)(void *arg, const struct db_report *r), void *arg);
-/* -1 also when there is no such report. */
-int db_report_set_status(struct db *db, int64_t id, const char *status);
+/* -1 also when there is no such report. "closed" records closed_at (at,
+ * kept if it was closed already); any other status clears it. */
+int db_report_set_status(struct db *db, int64_t id, const char *status,
+    int64_t at);
 
 /*
  * kind: "status", "note", "question", "answer" or "added". sealed may be
@@ -222,6 +228,73 @@ int db_mt_get(struct db *db, int64_t id,
     void (*fn)(void *arg, const struct db_mt *m), void *arg);
 int db_mt_count(struct db *db, enum db_mt_state state, int64_t *n);
 
+/* --- routing, escalation, counting (db/privacy.c) ----------------- */
+
+/* Adds one of the queues routing sent a report to. */
+int db_report_queue_add(struct db *db, int64_t report_id, const char *queue);
+/* The queues of a report, by name. */
+int db_report_queues(struct db *db, int64_t report_id,
+    void (*fn)(void *arg, const char *queue), void *arg);
+/* An operator acknowledged it (the first time counts). -1 if no such. */
+int db_report_ack(struct db *db, int64_t id, int64_t at);
+/*
+ * Marks an urgent report escalated at at, if it is urgent, not
+ * acknowledged and not escalated yet: 1 (alert now), 0 (no), -1.
+ */
+int db_report_escalate(struct db *db, int64_t id, int64_t at);
+/* Every urgent report neither acknowledged nor escalated (at start). */
+int db_urgent_each(struct db *db, void (*fn)(void *arg, int64_t id),
+    void *arg);
+/* 1 if mark is new (the report counts), 0 if already there, -1. */
+int db_counted_mark(struct db *db, const uint8_t mark[DB_HASH_LEN],
+    int64_t epoch);
+/* Forgets the marks of epochs before epoch (their key is gone). */
+int db_counted_expire(struct db *db, int64_t epoch);
+
+/* --- the vault: reply paths under per-case keys (db/privacy.c) ----- */
+
+#define DB_KEY_LEN 32
+
+/*
+ * Attaches the key store at path (created 0600 if absent): the per-case
+ * keys live there, in a file `numvert backup` never copies (it copies
+ * "main" only). secure_delete is on there too, so a deleted key is
+ * overwritten in its page. Keys left without a live vault row (a crash
+ * between the two files) are deleted. Returns 0 or -1 with *cause.
+ */
+int db_attach_keys(struct db *db, const char *path, char **cause);
+/* Stores a case key (key store) and the sealed number (database). */
+int db_vault_add(struct db *db, int64_t report_id,
+    const uint8_t key[DB_KEY_LEN], const uint8_t *sealed, size_t len,
+    int64_t created, int64_t shred_at);
+/*
+ * The reply path of a case: 1 with its key in key and fn called with
+ * the sealed number; 0 when there is none or it was shredded; -1.
+ */
+int db_vault_get(struct db *db, int64_t report_id, uint8_t key[DB_KEY_LEN],
+    void (*fn)(void *arg, const uint8_t *sealed, size_t len), void *arg);
+/* Destroys the case key and the sealed number (the row says when). */
+int db_vault_shred(struct db *db, int64_t report_id, int64_t at);
+/* Brings the shredding forward to at (never later). */
+int db_vault_shred_by(struct db *db, int64_t report_id, int64_t at);
+/* Up to max reports whose key is due for shredding at now. */
+int db_vault_due(struct db *db, int64_t now, int64_t *ids, unsigned max,
+    unsigned *n);
+
+/* --- retention (db/privacy.c) -------------------------------------- */
+
+struct db_purged {
+	int64_t narratives, events, audit;
+};
+/*
+ * Blanks the narratives and event texts of reports closed before
+ * closed_before, and audit details older than audit_before. Reports,
+ * their category, region and week (the statistics) stay. The caller
+ * checkpoints with DB_CKPT_TRUNCATE afterwards.
+ */
+int db_purge(struct db *db, int64_t closed_before, int64_t audit_before,
+    struct db_purged *out);
+
 /* --- operators and the audit log (used from the console) ---------- */
 
 /* -1 also for a name already taken or an unknown role. */
@@ -233,14 +306,18 @@ int db_user_get(struct db *db, const char *name,
 
 /*
  * Appends to the hash-chained audit log. The caller computes hash over
- * prev and the entry (the store has no hash function); prev must be the
+ * prev and the entry with detail_hash (a keyed hash of detail, may be
+ * NULL) in place of detail, so that retention can blank detail after a
+ * year (db_purge) and the chain still verifies (the store has no hash
+ * function); prev must be the
  * hash of the last entry (db_audit_head), else -1 (checked in the same
  * statement as the append). actor 0 for the system. Entries can be
  * neither changed nor deleted (triggers refuse it).
  */
 int db_audit_append(struct db *db, int64_t at, int64_t actor,
     const char *action, const char *object, const char *detail,
-    const uint8_t prev[DB_HASH_LEN], const uint8_t hash[DB_HASH_LEN]);
+    const uint8_t detail_hash[DB_HASH_LEN], const uint8_t prev[DB_HASH_LEN],
+    const uint8_t hash[DB_HASH_LEN]);
 /* The hash of the last entry, all zero for an empty log; *id its id. */
 int db_audit_head(struct db *db, uint8_t hash[DB_HASH_LEN], int64_t *id);
 

@@ -50,6 +50,12 @@ struct db {
 	int64_t default_max_pages;	/* max_page_count at open */
 };
 
+/*
+ * Creates path (mode 0600) if absent and makes it and its -wal and -shm
+ * private; a file we may only read is left for SQLite to open read-only.
+ */
+int db_prepare_file(const char *path, char **cause);
+
 /* Starts a use of statement id. */
 sqlite3_stmt *db_use(struct db *db, enum db_st id);
 

@@ -223,7 +223,8 @@ db_user_get(struct db *db, const char *name,
 
 int
 db_audit_append(struct db *db, int64_t at, int64_t actor, const char *action,
-    const char *object, const char *detail, const uint8_t prev[DB_HASH_LEN],
+    const char *object, const char *detail,
+    const uint8_t detail_hash[DB_HASH_LEN], const uint8_t prev[DB_HASH_LEN],
     const uint8_t hash[DB_HASH_LEN])
 {
 	sqlite3_stmt *st = db_use(db, DB_ST_AUDIT_APPEND);
@@ -233,6 +234,7 @@ db_audit_append(struct db *db, int64_t at, int64_t actor, const char *action,
 	db_bind_text(db, st, "$action", action);
 	db_bind_text(db, st, "$object", object);
 	db_bind_text(db, st, "$detail", detail);
+	db_bind_blob(db, st, "$detail_hash", detail_hash, DB_HASH_LEN);
 	db_bind_blob(db, st, "$prev", prev, DB_HASH_LEN);
 	db_bind_blob(db, st, "$hash", hash, DB_HASH_LEN);
 	if (db_run(db, st) != 0)

@@ -85,6 +85,7 @@ db_report_add(struct db *db, const struct db_report *r, int64_t *id)
 		db_bind_i64(db, st, "$key_id", r->key_id);
 	db_bind_i64(db, st, "$incomplete", r->incomplete != 0);
 	db_bind_i64(db, st, "$counted", r->counted != 0);
+	db_bind_text(db, st, "$flags", r->flags);
 	if (db_run(db, st) != 0)
 		return -1;
 	if (id != NULL)
@@ -133,6 +134,10 @@ read_report(sqlite3_stmt *st, struct db_report *r)
 	r->key_id = (uint32_t)sqlite3_column_int64(st, 14);
 	r->incomplete = sqlite3_column_int(st, 15);
 	r->counted = sqlite3_column_int(st, 16);
+	r->flags = db_col_text(st, 17);
+	r->acked_at = sqlite3_column_int64(st, 18);
+	r->escalated_at = sqlite3_column_int64(st, 19);
+	r->closed_at = sqlite3_column_int64(st, 20);
 }
 
 int
@@ -187,11 +192,13 @@ db_report_each(struct db *db,
 }
 
 int
-db_report_set_status(struct db *db, int64_t id, const char *status)
+db_report_set_status(struct db *db, int64_t id, const char *status,
+    int64_t at)
 {
 	sqlite3_stmt *st = db_use(db, DB_ST_REPORT_SET_STATUS);
 
 	db_bind_i64(db, st, "$id", id);
+	db_bind_i64(db, st, "$at", at);
 	db_bind_text(db, st, "$status", status);
 	if (db_run(db, st) != 0)
 		return -1;

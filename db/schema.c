@@ -157,8 +157,74 @@ static const char v0_to_v1[] =
 "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit\n"
 "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n";
 
+/*
+ * v2: routing and privacy. A report may go to several queues; operators
+ * acknowledge urgent ones (escalation) and close them (retention counts
+ * from there); the "counted once" marks of the statistics; the reply
+ * vault; and audit details that may be purged after a year while the
+ * chain stays verifiable (the entry hash covers detail_hash).
+ */
+static const char v1_to_v2[] =
+"-- Every queue routing sent a report to, and no other: who may read it.\n"
+"CREATE TABLE report_queues (\n"
+"  queue TEXT NOT NULL,        -- a queue of the routing data\n"
+"  report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,\n"
+"                              -- the report\n"
+"  PRIMARY KEY (queue, report_id)\n"
+") WITHOUT ROWID;\n"
+"-- Deleting a report finds its rows.\n"
+"CREATE INDEX report_queues_report ON report_queues (report_id);\n"
+"\n"
+"ALTER TABLE reports ADD COLUMN flags TEXT;\n"
+"  -- comma-separated marks: over_limit (the reporter's rate limit was\n"
+"  -- passed: stored, not answered), accuses_security\n"
+"ALTER TABLE reports ADD COLUMN acked_at INTEGER;\n"
+"  -- when an operator first acknowledged it (escalation stops)\n"
+"ALTER TABLE reports ADD COLUMN escalated_at INTEGER;\n"
+"  -- when the on-duty officer was alerted about it, once\n"
+"ALTER TABLE reports ADD COLUMN closed_at INTEGER;\n"
+"  -- when it was closed: the retention of its narrative counts from here\n"
+"CREATE INDEX reports_closed ON reports (closed_at)\n"
+"  WHERE closed_at IS NOT NULL AND narrative IS NOT NULL;\n"
+"\n"
+"-- The statistics' \"counted once\" rule: one mark per reporter, cell\n"
+"-- and epoch, a keyed hash under the epoch's pseudonym key (destroyed\n"
+"-- with the epoch; its marks are deleted then).\n"
+"CREATE TABLE counted (\n"
+"  mark BLOB PRIMARY KEY,      -- keyed hash of pseudonym, category, region\n"
+"  epoch INTEGER NOT NULL      -- the epoch's start, Unix seconds\n"
+") WITHOUT ROWID;\n"
+"\n"
+"-- The reply path: a citizen's number, only where a reply is needed and\n"
+"-- the citizen agreed, sealed under a key of its own that lives in the\n"
+"-- key store, outside this file. Shredding that key ends the path.\n"
+"CREATE TABLE vault (\n"
+"  report_id INTEGER PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,\n"
+"                              -- the case it answers\n"
+"  sealed BLOB,                -- the number, sealed under the case key;\n"
+"                              -- NULL once shredded\n"
+"  created INTEGER NOT NULL,   -- when, Unix seconds\n"
+"  shred_at INTEGER NOT NULL,  -- when the case key is destroyed at the\n"
+"                              -- latest\n"
+"  shredded INTEGER            -- when it was; NULL while the path lives\n"
+");\n"
+"CREATE INDEX vault_due ON vault (shred_at) WHERE shredded IS NULL;\n"
+"\n"
+"ALTER TABLE audit ADD COLUMN detail_hash BLOB;\n"
+"  -- keyed hash of detail, made by the caller: the entry hash covers it,\n"
+"  -- so detail can be purged after a year and the chain still verified\n"
+"DROP TRIGGER audit_no_update;\n"
+"-- Append-only, except that an old detail may be blanked (retention).\n"
+"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit\n"
+"  WHEN NOT (NEW.detail IS NULL AND NEW.id IS OLD.id AND NEW.at IS OLD.at\n"
+"    AND NEW.actor IS OLD.actor AND NEW.action IS OLD.action\n"
+"    AND NEW.object IS OLD.object AND NEW.prev IS OLD.prev\n"
+"    AND NEW.hash IS OLD.hash AND NEW.detail_hash IS OLD.detail_hash)\n"
+"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n";
+
 const char *const db_schema_steps[] = {
 	v0_to_v1,
+	v1_to_v2,
 };
 
 const unsigned db_schema_nsteps = ARRAY_SIZE(db_schema_steps);
@@ -166,21 +232,29 @@ const unsigned db_schema_nsteps = ARRAY_SIZE(db_schema_steps);
 _Static_assert(ARRAY_SIZE(db_schema_steps) == DB_SCHEMA_VERSION,
     "one migration step per schema version");
 
-/* The tables and, at DB_SCHEMA_VERSION, their columns in order. */
+/*
+ * The tables (each present from version since on) and, at
+ * DB_SCHEMA_VERSION, their columns in order.
+ */
 static const struct {
 	const char *table;
+	int since;
 	const char *cols;
 } expect[] = {
-	{ "reports", "id case_hash category region cercle commune queue "
+	{ "reports", 1, "id case_hash category region cercle commune queue "
 	    "urgent status language channel link received narrative key_id "
-	    "counted incomplete" },
-	{ "report_events", "id report_id at kind body key_id actor" },
-	{ "inbound", "id dedup link at kind report_id" },
-	{ "parts", "id msg_key seq total link at sealed key_id" },
-	{ "outbox", "id link state sealed key_id attempts next_attempt "
+	    "counted incomplete flags acked_at escalated_at closed_at" },
+	{ "report_events", 1, "id report_id at kind body key_id actor" },
+	{ "inbound", 1, "id dedup link at kind report_id" },
+	{ "parts", 1, "id msg_key seq total link at sealed key_id" },
+	{ "outbox", 1, "id link state sealed key_id attempts next_attempt "
 	    "created finished last_status why" },
-	{ "users", "id name pw_hash role created disabled" },
-	{ "audit", "id at actor action object detail prev hash" },
+	{ "users", 1, "id name pw_hash role created disabled" },
+	{ "audit", 1, "id at actor action object detail prev hash "
+	    "detail_hash" },
+	{ "report_queues", 2, "queue report_id" },
+	{ "counted", 2, "mark epoch" },
+	{ "vault", 2, "report_id sealed created shred_at shredded" },
 };
 
 static int
@@ -314,6 +388,8 @@ db_schema_check(sqlite3 *h, int *version, char **cause)
 		return -1;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(expect); i++) {
+		if (*version < expect[i].since)
+			continue;
 		if (table_cols(h, expect[i].table, cols, sizeof cols) != 0) {
 			*cause = xasprintf("cannot read the schema: %s",
 			    sqlite3_errmsg(h));

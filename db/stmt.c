@@ -10,7 +10,8 @@
 
 #define REPORT_COLS "id, case_hash, category, region, cercle, commune, " \
 	"queue, urgent, status, language, channel, link, received, " \
-	"narrative, key_id, incomplete, counted"
+	"narrative, key_id, incomplete, counted, flags, acked_at, " \
+	"escalated_at, closed_at"
 
 #define PART_COLS "id, msg_key, seq, total, link, at, sealed, key_id"
 
@@ -46,11 +47,11 @@ static const struct st_def defs[DB_ST__COUNT] = {
 	[DB_ST_REPORT_ADD] = { "report_add",
 	    "INSERT INTO reports (case_hash, category, region, cercle, "
 	    "commune, queue, urgent, status, language, channel, link, "
-	    "received, narrative, key_id, incomplete, counted) "
+	    "received, narrative, key_id, incomplete, counted, flags) "
 	    "VALUES ($case_hash, $category, $region, $cercle, $commune, "
 	    "$queue, $urgent, coalesce($status, 'unverified'), $language, "
 	    "$channel, $link, $received, $narrative, $key_id, $incomplete, "
-	    "$counted)" },
+	    "$counted, $flags)" },
 	[DB_ST_REPORT_GET] = { "report_get",
 	    "SELECT " REPORT_COLS " FROM reports WHERE id = $id" },
 	[DB_ST_REPORT_COUNT] = { "report_count",
@@ -58,7 +59,9 @@ static const struct st_def defs[DB_ST__COUNT] = {
 	[DB_ST_REPORT_EACH] = { "report_each",
 	    "SELECT " REPORT_COLS " FROM reports ORDER BY id" },
 	[DB_ST_REPORT_SET_STATUS] = { "report_set_status",
-	    "UPDATE reports SET status = $status WHERE id = $id" },
+	    "UPDATE reports SET status = $status, closed_at = CASE "
+	    "WHEN $status = 'closed' THEN coalesce(closed_at, $at) END "
+	    "WHERE id = $id" },
 	[DB_ST_REPORT_SET_NARRATIVE] = { "report_set_narrative",
 	    "UPDATE reports SET narrative = $narrative, key_id = $key_id "
 	    "WHERE id = $id" },
@@ -111,14 +114,70 @@ static const struct st_def defs[DB_ST__COUNT] = {
 	/* One statement, so checking the head and appending cannot be
 	 * separated by another connection's append. */
 	[DB_ST_AUDIT_APPEND] = { "audit_append",
-	    "INSERT INTO audit (at, actor, action, object, detail, prev, hash) "
-	    "SELECT $at, nullif($actor, 0), $action, $object, $detail, $prev, "
-	    "$hash WHERE $prev = coalesce((SELECT hash FROM audit "
+	    "INSERT INTO audit (at, actor, action, object, detail, prev, hash, "
+	    "detail_hash) SELECT $at, nullif($actor, 0), $action, $object, "
+	    "$detail, $prev, $hash, $detail_hash WHERE $prev = coalesce((SELECT hash FROM audit "
 	    "ORDER BY id DESC LIMIT 1), zeroblob(32))" },
 	[DB_ST_AUDIT_HEAD] = { "audit_head",
 	    "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1" },
 
 	[DB_ST_SNAPSHOT] = { "snapshot", "SELECT count(*) FROM sqlite_schema" },
+
+	[DB_ST_REPORT_QUEUE_ADD] = { "report_queue_add",
+	    "INSERT INTO report_queues (queue, report_id) "
+	    "VALUES ($queue, $report_id) ON CONFLICT DO NOTHING" },
+	[DB_ST_REPORT_QUEUES] = { "report_queues",
+	    "SELECT queue FROM report_queues WHERE report_id = $report_id "
+	    "ORDER BY queue" },
+	[DB_ST_REPORT_ACK] = { "report_ack",
+	    "UPDATE reports SET acked_at = coalesce(acked_at, $at) "
+	    "WHERE id = $id" },
+	/* Checks and marks in one statement: one alert per report, even
+	 * if an operator acknowledges it at the same moment. */
+	[DB_ST_REPORT_ESCALATE] = { "report_escalate",
+	    "UPDATE reports SET escalated_at = $at WHERE id = $id "
+	    "AND urgent = 1 AND acked_at IS NULL AND escalated_at IS NULL" },
+	[DB_ST_URGENT_PENDING] = { "urgent_pending",
+	    "SELECT id FROM reports WHERE urgent = 1 AND acked_at IS NULL "
+	    "AND escalated_at IS NULL ORDER BY id" },
+	[DB_ST_COUNTED_MARK] = { "counted_mark",
+	    "INSERT INTO counted (mark, epoch) VALUES ($mark, $epoch) "
+	    "ON CONFLICT (mark) DO NOTHING" },
+	[DB_ST_COUNTED_EXPIRE] = { "counted_expire",
+	    "DELETE FROM counted WHERE epoch < $epoch" },
+	[DB_ST_VAULT_ADD] = { "vault_add",
+	    "INSERT INTO vault (report_id, sealed, created, shred_at) "
+	    "VALUES ($report_id, $sealed, $created, $shred_at)" },
+	[DB_ST_VAULT_GET] = { "vault_get",
+	    "SELECT sealed, shred_at, coalesce(shredded, 0) FROM vault "
+	    "WHERE report_id = $report_id" },
+	[DB_ST_VAULT_DUE] = { "vault_due",
+	    "SELECT report_id FROM vault WHERE shredded IS NULL "
+	    "AND shred_at <= $now ORDER BY shred_at LIMIT $max" },
+	[DB_ST_VAULT_SHRED] = { "vault_shred",
+	    "UPDATE vault SET sealed = NULL, shredded = $at "
+	    "WHERE report_id = $report_id AND shredded IS NULL" },
+	[DB_ST_VAULT_SHRED_BY] = { "vault_shred_by",
+	    "UPDATE vault SET shred_at = min(shred_at, $at) "
+	    "WHERE report_id = $report_id AND shredded IS NULL" },
+	[DB_ST_PURGE_NARRATIVES] = { "purge_narratives",
+	    "UPDATE reports SET narrative = NULL, key_id = NULL "
+	    "WHERE closed_at < $before AND narrative IS NOT NULL" },
+	[DB_ST_PURGE_EVENTS] = { "purge_events",
+	    "UPDATE report_events SET body = NULL, key_id = NULL "
+	    "WHERE body IS NOT NULL AND report_id IN "
+	    "(SELECT id FROM reports WHERE closed_at < $before)" },
+	[DB_ST_PURGE_AUDIT] = { "purge_audit",
+	    "UPDATE audit SET detail = NULL "
+	    "WHERE at < $before AND detail IS NOT NULL" },
+
+	[DB_ST_KEY_ADD] = { "key_add",
+	    "INSERT INTO ks.case_keys (report_id, key) "
+	    "VALUES ($report_id, $key)" },
+	[DB_ST_KEY_GET] = { "key_get",
+	    "SELECT key FROM ks.case_keys WHERE report_id = $report_id" },
+	[DB_ST_KEY_DELETE] = { "key_delete",
+	    "DELETE FROM ks.case_keys WHERE report_id = $report_id" },
 };
 
 const char *

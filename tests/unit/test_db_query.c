@@ -258,7 +258,7 @@ test_report_updates(void **state)
 	int64_t id;
 
 	assert_int_equal(db_report_add(f->db, &r, &id), 0);
-	assert_int_equal(db_report_set_status(f->db, id, "verified"), 0);
+	assert_int_equal(db_report_set_status(f->db, id, "verified", 5), 0);
 	assert_int_equal(db_report_set_narrative(f->db, id, sealed, 3, 42), 0);
 	assert_int_equal(db_report_get(f->db, id, got_report, &g), 1);
 	assert_string_equal(g.status, "verified");
@@ -271,11 +271,11 @@ test_report_updates(void **state)
 	assert_false(g.has_narrative);
 	assert_int_equal(g.last.key_id, 0);
 	/* No such report. */
-	assert_int_equal(db_report_set_status(f->db, id + 1, "x"), -1);
+	assert_int_equal(db_report_set_status(f->db, id + 1, "x", 5), -1);
 	assert_false(db_error_is_temporary(f->db));
 	assert_int_equal(db_report_set_narrative(f->db, id + 1, sealed, 3, 1),
 	    -1);
-	assert_int_equal(db_report_set_status(f->db, id, NULL), -1);
+	assert_int_equal(db_report_set_status(f->db, id, NULL, 5), -1);
 	assert_non_null(strstr(db_error(f->db), "NOT NULL"));
 	assert_all_reset(f->db);
 }
@@ -321,7 +321,7 @@ test_report_each_order(void **state)
 		r.received = 1000 - i;	/* ordering by time would reverse */
 		assert_int_equal(db_report_add(f->db, &r, &ids[i]), 0);
 	}
-	assert_int_equal(db_report_set_status(f->db, ids[3], "closed"), 0);
+	assert_int_equal(db_report_set_status(f->db, ids[3], "closed", 5), 0);
 	assert_int_equal(db_report_each(f->db, got_report, &g), 0);
 	assert_int_equal(g.calls, 10);
 	for (int i = 0; i < 10; i++)
@@ -594,12 +594,12 @@ test_audit_chain(void **state)
 	assert_memory_equal(head, zero, DB_HASH_LEN);
 	assert_int_equal(id, 0);
 	/* The first entry's prev is all zero. */
-	assert_int_equal(db_audit_append(f->db, 1, 0, "start", NULL, NULL, h2,
-	    h1), -1);
+	assert_int_equal(db_audit_append(f->db, 1, 0, "start", NULL, NULL, NULL,
+	    h2, h1), -1);
 	assert_non_null(strstr(db_error(f->db), "prev"));
 	assert_false(db_error_is_temporary(f->db));
 	assert_int_equal(db_audit_append(f->db, 1, 0, "start", NULL, NULL,
-	    zero, h1), 0);
+	    NULL, zero, h1), 0);
 	assert_int_equal(db_audit_head(f->db, head, &id), 0);
 	assert_memory_equal(head, h1, DB_HASH_LEN);
 	assert_int_equal(id, 1);
@@ -607,20 +607,31 @@ test_audit_chain(void **state)
 	    0);
 	/* A stale prev (not the head) is refused; nothing is appended. */
 	assert_int_equal(db_audit_append(f->db, 2, user, "view", "report 1",
-	    NULL, zero, h2), -1);
+	    NULL, NULL, zero, h2), -1);
 	assert_int_equal(db_audit_append(f->db, 2, user + 5, "view",
-	    "report 1", NULL, h1, h2), -1);
+	    "report 1", NULL, NULL, h1, h2), -1);
 	assert_non_null(strstr(db_error(f->db), "FOREIGN KEY"));
 	assert_int_equal(db_audit_append(f->db, 2, user, "view", "report 1",
-	    "from queue", h1, h2), 0);
+	    "from queue", h3, h1, h2), 0);
 	assert_int_equal(db_audit_append(f->db, 3, user, "view", "report 2",
-	    NULL, h2, h3), 0);
+	    NULL, NULL, h2, h3), 0);
 	assert_int_equal(db_audit_head(f->db, head, &id), 0);
 	assert_memory_equal(head, h3, DB_HASH_LEN);
 	assert_int_equal(id, 3);
 	/* Append-only, even for SQL that goes around the API. */
 	assert_int_not_equal(sqlite3_exec(f->db->h,
 	    "UPDATE audit SET action = 'x'", NULL, NULL, NULL), SQLITE_OK);
+	/* Only a detail may be blanked (retention), and nothing with it. */
+	assert_int_not_equal(sqlite3_exec(f->db->h,
+	    "UPDATE audit SET detail = 'other'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(f->db->h,
+	    "UPDATE audit SET detail = NULL, detail_hash = NULL", NULL, NULL,
+	    NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(f->db->h,
+	    "UPDATE audit SET detail = NULL, object = 'x'", NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_exec(f->db->h,
+	    "UPDATE audit SET detail = NULL", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(f->db->h,
 	    "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(pragma_int(f->db, "SELECT count(*) FROM audit"), 3);

@@ -178,6 +178,53 @@ test_migrate_from_empty(void **state)
 	free(path);
 }
 
+/*
+ * A file of version 1 (as the first release wrote it, with rows) is
+ * migrated to the current version: its rows stay, the new tables and
+ * columns are there, and the audit log is still append-only except for
+ * blanking a detail.
+ */
+static void
+test_migrate_from_v1(void **state)
+{
+	char *path = in(state, "old1.db"), *cause = NULL;
+	struct db *db;
+	sqlite3 *h;
+	int v = -1;
+
+	h = raw_open(path);
+	assert_int_equal(db_schema_migrate(h, db_schema_steps, 1, &v, &cause),
+	    0);
+	assert_int_equal(v, 1);
+	assert_int_equal(sqlite3_exec(h, "INSERT INTO reports (category, "
+	    "channel, link, received, counted) VALUES ('ied', 'sms', 'o', 7, 1);"
+	    "INSERT INTO audit (at, action, detail, prev, hash) VALUES "
+	    "(1, 'view', 'd', zeroblob(32), zeroblob(32))", NULL, NULL, NULL),
+	    SQLITE_OK);
+	/* Version 1's check passes on a version 1 file. */
+	assert_int_equal(db_schema_check(h, &v, &cause), 0);
+	sqlite3_close(h);
+	assert_int_equal(db_open(path, DB_SYNC_FULL, &db, &cause), 0);
+	assert_int_equal(db_version(db), DB_SCHEMA_VERSION);
+	assert_int_equal(count_reports(db), 1);
+	db_close(db);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM reports WHERE "
+	    "category = 'ied' AND flags IS NULL AND closed_at IS NULL"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM report_queues"),
+	    0);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE name IN ('vault', 'counted', 'report_queues', "
+	    "'audit_no_update', 'audit_no_delete')"), 5);
+	raw_exec(path, "UPDATE audit SET detail = NULL");
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM audit WHERE "
+	    "detail IS NULL"), 1);
+	h = raw_open(path);
+	assert_int_not_equal(sqlite3_exec(h, "UPDATE audit SET action = 'x'",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	free(path);
+}
+
 /* Opening a current file changes nothing, and keeps its rows. */
 static void
 test_migrate_current_is_noop(void **state)
@@ -202,19 +249,24 @@ test_migrate_current_is_noop(void **state)
 static void
 test_newer_version_refused(void **state)
 {
-	char *path = in(state, "v2.db"), *cause = NULL, *before, *after;
+	char *path = in(state, "vnext.db"), *cause = NULL, *before, *after;
+	char *set = xasprintf("PRAGMA user_version = %d", DB_SCHEMA_VERSION + 1);
+	char *want = xasprintf("schema version %d", DB_SCHEMA_VERSION + 1);
 	struct db *db;
 
 	assert_int_equal(db_open(path, DB_SYNC_FULL, &db, &cause), 0);
 	db_close(db);
-	raw_exec(path, "PRAGMA user_version = 2");
+	raw_exec(path, set);
 	before = raw_schema(path);
 	assert_int_equal(db_open(path, DB_SYNC_FULL, &db, &cause), -1);
 	assert_null(db);
-	assert_non_null(strstr(cause, "schema version 2"));
+	assert_non_null(strstr(cause, want));
 	assert_non_null(strstr(cause, "newer"));
 	free(cause);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 2);
+	free(set);
+	free(want);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"),
+	    DB_SCHEMA_VERSION + 1);
 	after = raw_schema(path);
 	assert_string_equal(before, after);
 	free(before);
@@ -262,7 +314,8 @@ test_missing_step_caught(void **state)
 	/* The step never ran, the version says it did. */
 	raw_exec(path, "PRAGMA user_version = 1");
 	assert_int_equal(db_open(path, DB_SYNC_FULL, &db, &cause), -1);
-	assert_non_null(strstr(cause, "table reports is missing"));
+	/* (the next step, or the check, finds the table missing) */
+	assert_non_null(strstr(cause, "reports"));
 	free(cause);
 	unlink(path);
 
@@ -284,8 +337,8 @@ test_missing_step_caught(void **state)
 
 	/* The step lost a column. */
 	h = raw_open(path);
-	assert_int_equal(db_schema_migrate(h, db_schema_steps, 1, &v, &cause),
-	    0);
+	assert_int_equal(db_schema_migrate(h, db_schema_steps,
+	    db_schema_nsteps, &v, &cause), 0);
 	assert_int_equal(db_schema_check(h, &v, &cause), 0);
 	assert_int_equal(sqlite3_exec(h, "ALTER TABLE reports DROP COLUMN "
 	    "counted", NULL, NULL, NULL), SQLITE_OK);
@@ -545,6 +598,8 @@ int
 main(void)
 {
 	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_empty, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_current_is_noop,
