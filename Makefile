@@ -21,15 +21,24 @@ SANFLAGS =
 endif
 
 CC ?= gcc
-CLANG ?= clang
+CXX = g++
+CLANGXX ?= clang++
 OPT ?= -O2
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith -Wundef
 CPPFLAGS = -D_GNU_SOURCE -Igateway -I.
 CFLAGS = -std=c11 $(OPT) -g $(WARN) $(SANFLAGS) -MMD -MP
+# routing/phone.cc is the only C++ (libphonenumber is C++): the C warnings
+# that C++ also has, and -Wmissing-declarations for -Wmissing-prototypes.
+CXXWARN = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wpointer-arith \
+	-Wundef -Wmissing-declarations
+CXXFLAGS = -std=c++17 $(OPT) -g $(CXXWARN) $(SANFLAGS) -MMD -MP
 LDFLAGS = $(SANFLAGS)
+# libphonenumber has no .pc file. -lphonenumber alone links (its own
+# protobuf and ICU come in as its DT_NEEDED); -lstdc++ because the
+# binaries are linked by the C driver.
 LIBS = -levent -levent_pthreads -linih -lsmpp34 -lyaml -lsqlite3 -lsodium \
-	-lpthread -lm
+	-lphonenumber -lstdc++ -lpthread -lm
 
 # libsmpp34 headers are seen by the codec only.
 SMPP34_CFLAGS = -I/usr/include/libsmpp34
@@ -38,6 +47,7 @@ BASE_SRC = $(wildcard gateway/base/*.c)
 GW_SRC = $(filter-out gateway/main.c, $(wildcard gateway/*.c))
 DB_SRC = $(wildcard db/*.c)
 ROUTING_SRC = $(wildcard routing/*.c)
+ROUTING_CXX_SRC = $(wildcard routing/*.cc)
 SIM_SRC = $(wildcard gateway/sim/*.c)
 ADMIN_SRC = $(wildcard gateway/admin/*.c)
 TOOL_SRC = $(wildcard tests/tools/*.c)
@@ -45,7 +55,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 
 LIB_OBJ = $(patsubst %.c,$(B)/obj/%.o,$(BASE_SRC) $(GW_SRC) $(DB_SRC) \
-	$(ROUTING_SRC))
+	$(ROUTING_SRC)) $(patsubst %.cc,$(B)/obj/%.o,$(ROUTING_CXX_SRC))
 SIM_OBJ = $(patsubst %.c,$(B)/obj/%.o,$(SIM_SRC))
 ADMIN_OBJ = $(patsubst %.c,$(B)/obj/%.o,$(ADMIN_SRC))
 TOOL_BIN = $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
@@ -67,6 +77,10 @@ deps:
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/obj/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
 $(B)/obj/gateway/smpp_codec.o: CPPFLAGS += $(SMPP34_CFLAGS)
 
@@ -98,10 +112,22 @@ tests: all $(UNIT_BIN) $(TOOL_BIN)
 FUZZ_CFLAGS = -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -D_GNU_SOURCE -Igateway -I. $(SMPP34_CFLAGS)
 FUZZ_LIB_SRC = $(BASE_SRC) $(GW_SRC) $(DB_SRC) $(ROUTING_SRC)
+# The C++ sources are compiled once by clang++ with the same sanitizers
+# (fuzzer-no-link: instrumented, libFuzzer's main comes with the target)
+# and every target is linked by clang++ (its C compiled with -x c), which
+# brings UBSan's C++ runtime and libstdc++ along.
+FUZZ_CXXFLAGS = -std=c++17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -D_GNU_SOURCE -Igateway -I.
+FUZZ_CXX_OBJ = $(patsubst %.cc,build/fuzz/obj/%.o,$(ROUTING_CXX_SRC))
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard gateway/*.h gateway/base/*.h db/*.h routing/*.h)
+build/fuzz/obj/%.o: %.cc $(wildcard routing/*.h)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(LIBS)
+	$(CLANGXX) $(FUZZ_CXXFLAGS) -c $< -o $@
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(FUZZ_CXX_OBJ) $(wildcard gateway/*.h gateway/base/*.h db/*.h routing/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANGXX) -x c $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRC) -x none \
+	    $(FUZZ_CXX_OBJ) -o $@ $(LIBS)
 
 fuzz-build: $(FUZZ_BIN)
 
