@@ -47,8 +47,8 @@ check_file(const char *path, int fd, char **cause)
 		return -1;
 	}
 	if (st.st_uid != geteuid()) {
-		*cause = xasprintf("%s: owned by uid %u, not by this user (%u): "
-		    "the pseudonym key must belong to the account numvertd "
+		*cause = xasprintf("%s: owned by uid %u, not by this user "
+		    "(%u): the pseudonym key must belong to the account numvertd "
 		    "runs as", path, (unsigned)st.st_uid, (unsigned)geteuid());
 		return -1;
 	}

@@ -487,7 +487,8 @@ test_msg_redacts_numbers(void **state)
 			    NULL);
 			digits_only(out + 27, d, sizeof d);
 			if (d[0] != '\0')
-				fail_msg("%s: digits left in %s", forms[i], out);
+				fail_msg("%s: digits left in %s", forms[i],
+				    out);
 			free(out);
 		}
 	}
