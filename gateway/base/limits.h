@@ -167,7 +167,7 @@
 /*
  * Pseudonyms the rate limiter tracks at once. A day's distinct senders
  * on the hotline are expected in the thousands; 65,536 leaves an order
- * of magnitude for a crisis at about 8 MB with the default limits.
+ * of magnitude for a crisis at about 9 MB with a daily limit of 10.
  * Past it the least recently seen pseudonym is forgotten (its counters
  * start again): resetting someone's limits that way takes 65,536
  * distinct SIMs within their window.
