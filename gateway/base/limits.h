@@ -148,6 +148,50 @@
 /* Octets of one untrusted value shown in a log line. */
 #define NV_LOG_VALUE_MAX 64u
 
+/* --- pseudonyms and rate limits ----------------------------------- */
+
+/*
+ * Shortest pseudonym epoch: one day. Rate limits count per pseudonym,
+ * and the daily limit (reporting-anchors §C.2 item 6) means nothing if
+ * pseudonyms change more often than its window.
+ */
+#define NV_PSEUDO_EPOCH_MIN_S 86400
+
+/*
+ * Longest pseudonym epoch: 92 days, a quarter (reporting-anchors §C.2
+ * item 2). A key kept longer links more of one person's reports, and
+ * is what a seizure of the running server hands over.
+ */
+#define NV_PSEUDO_EPOCH_MAX_S (92 * 86400)
+
+/*
+ * Pseudonyms the rate limiter tracks at once. A day's distinct senders
+ * on the hotline are expected in the thousands; 65,536 leaves an order
+ * of magnitude for a crisis at about 9 MB with a daily limit of 10.
+ * Past it the least recently seen pseudonym is forgotten (its counters
+ * start again): resetting someone's limits that way takes 65,536
+ * distinct SIMs within their window.
+ */
+#define NV_RL_TRACKED_MAX 65536u
+
+/*
+ * Highest per-hour or per-day report limit per pseudonym. Sensible
+ * limits are single digits (3 an hour, 10 a day); each tracked
+ * pseudonym keeps the times of its last reports up to this many, so it
+ * bounds the limiter's memory (65,536 x 32 x 8 octets at most).
+ */
+#define NV_RL_LIMIT_MAX 32u
+
+/*
+ * Regions the flood detector counts separately. Mali has 19 regions and
+ * the Bamako district; beyond 64 distinct names, the rest share one
+ * counter, so a caller passing unexpected names cannot grow the table.
+ */
+#define NV_RL_REGIONS_MAX 64u
+
+/* Octets of a region name kept by the flood detector (longer: cut). */
+#define NV_RL_REGION_LEN 32u
+
 /* --- configuration ------------------------------------------------- */
 
 /* Length of a configuration value (host names, lists of short codes). */

@@ -7,8 +7,48 @@
  *
  * Untrusted bytes (anything a peer sent) go through log_q(), which quotes
  * and escapes them and masks digit runs that could be a phone number.
- * Every line is also passed through a last filter that escapes control
- * and non-ASCII octets, so no value can split or forge a line.
+ * Every line is also passed through a last filter, after formatting,
+ * that escapes control and non-ASCII octets, so no value can split or
+ * forge a line, and that keeps phone numbers out even when a caller
+ * forgot log_q() or formatted a number by mistake.
+ *
+ * The phone rule of the last filter (everything but the leading ts
+ * field, which the logger writes itself): a number as written, that is
+ * an optional '+', then digits, then any number of (one separator,
+ * digits), where a separator is one space, tab, '.', '-' or '/' or one
+ * UTF-8 no-break, narrow no-break or thin space, becomes "<redacted>"
+ * when it counts 8 or more digits. Mali's numbers have 8 digits, 11
+ * with 223 and 13 with 0022, so "+223 70 00 00 41", "70-00-00-41",
+ * "0022370000041", "22370000041" and "70000041" all go, wherever they
+ * sit (quoted, after '=', next to letters, at the end of the line).
+ * Two shapes are kept because operators need them and nobody writes a
+ * phone number that way:
+ *   - a hex literal starting a token, "0x80000004" (command_status and
+ *     command_id are logged as 0x%08x);
+ *   - an IPv4 address as inet_ntop writes it (groups 0..255 without
+ *     leading zeros) with a three-digit group or a ":port" after it;
+ *     "76.12.34.56" alone is how a number is written, and goes.
+ *
+ * Trade-offs: any decimal value of 8 digits or more is lost, as are
+ * two or more numbers in one value separated by single spaces or
+ * dots when they add up to 8 digits ("1234 5678"). Today that means
+ * counters, sequence numbers (seq=) and row ids (id=) from 10,000,000
+ * on, byte counts from 10 MB, Unix times (10 digits: log ISO times
+ * with 'T' and ':' instead, as ts is), dates written "2026-11-23"
+ * outside ts, IPv4 addresses of four groups below 100 without a port
+ * ("10.20.30.40"), and digits inside hexadecimal digests. Counters
+ * below 10^7, ports, durations in ms and ts itself are untouched.
+ * Callers that need to correlate larger values should log them in hex
+ * (0x...) or as pseudonyms (routing/pseudo.h), never in decimal.
+ *
+ * Not caught: digits separated by anything else (two spaces, commas,
+ * parentheses, letters: "70 00 00 41" with double spaces, "7O00OO41"),
+ * digits written in other scripts, or text in UCS-2 passed as bytes to
+ * log_q(). Those are why log_q() exists and values from outside must
+ * still go through it.
+ *
+ * Cost: one pass over the formatted line with a look-ahead over each
+ * number (every octet is read at most twice), no allocation.
  */
 #ifndef NV_LOG_H
 #define NV_LOG_H

@@ -16,10 +16,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/limits.h"
 #include "base/log.h"
+#include "base/xmalloc.h"
 
 /*
  * What a masked digit run becomes. log.h promises "#" marks; log.c
@@ -402,6 +404,209 @@ test_msg_long_prefix(void **state)
 	close(fd);
 }
 
+/* The digits of s, in order, without anything between them. */
+static void
+digits_only(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s != '\0' && n + 1 < size; s++)
+		if (*s >= '0' && *s <= '9')
+			out[n++] = *s;
+	out[n] = '\0';
+}
+
+/* Logs one line into a fresh memfd and returns it (caller frees). */
+static char *
+one_line(enum log_level lvl, const char *prefix, const char *event,
+    const char *fmt, const char *a, const char *b)
+{
+	int fd = log_fd();
+	struct logger *lg = log_new(fd, LOG_DEBUG);
+	char *out;
+	size_t len;
+
+	/* The formats are tables of cases, hence not literals here. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	log_msg(lg, lvl, prefix, event, fmt, a, b);
+#pragma GCC diagnostic pop
+	out = drain(fd, &len);
+	check_line(out, len, log_level_name(lvl));
+	log_free(lg);
+	close(fd);
+	return out;
+}
+
+/*
+ * A deliberate attempt: numbers formatted straight into a line, without
+ * log_q(), in every way people write them and wherever they can sit.
+ * After ts, no digit may be left: every digit in these lines belongs to
+ * a number.
+ */
+static void
+test_msg_redacts_numbers(void **state)
+{
+	static const char *const forms[] = {
+		"22370000041", "+22370000041", "+223 70 00 00 41",
+		"223 70 00 00 41", "70 00 00 41", "70-00-00-41", "70.00.00.41",
+		"7000/0041", "0022370000041", "00223 70 00 00 41", "70000041",
+		"+223-70-00-00-41", "+223.7000.0041", "70\t00\t00\t41",
+		"70\xc2\xa0" "00\xc2\xa0" "00\xc2\xa0" "41",
+		"70\xe2\x80\xaf" "00\xe2\x80\xaf" "00\xe2\x80\xaf" "41",
+		"76.12.34.56", "22376123456789",
+	};
+	static const char *const fmts[] = {
+		"from=%s%s", "from=\"%s\"%s", "text=\"appelez le %s svp\"%s",
+		"a=b to=%s%s", "%s=x%s", "n=abc%sdef%s", "x=%s;y=%s",
+		"why=\"%s,%s\"", "k=[%s]%s", "k=(%s)%s",
+	};
+	char d[NV_LOG_LINE_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
+		for (size_t j = 0; j < ARRAY_SIZE(fmts); j++) {
+			const char *b = strstr(fmts[j], ";y=") != NULL ||
+			    strstr(fmts[j], ",%s") != NULL ? forms[i] : "";
+			char *out = one_line(LOG_WARN, NULL, "mo", fmts[j],
+			    forms[i], b);
+
+			digits_only(out + 27, d, sizeof d);
+			if (d[0] != '\0')
+				fail_msg("%s with %s: digits left in %s",
+				    forms[i], fmts[j], out);
+			assert_non_null(strstr(out, MASK));
+			free(out);
+		}
+		/* In the prefix and in the event name too. */
+		{
+			char pre[64], *out;
+
+			snprintf(pre, sizeof pre, "link=%s", forms[i]);
+			out = one_line(LOG_INFO, pre, forms[i], "k=v%s", "",
+			    NULL);
+			digits_only(out + 27, d, sizeof d);
+			if (d[0] != '\0')
+				fail_msg("%s: digits left in %s", forms[i],
+				    out);
+			free(out);
+		}
+	}
+}
+
+/* The cases in the brief, exactly: what the line says after ts. */
+static void
+test_msg_redaction_exact(void **state)
+{
+	char *out;
+
+	(void)state;
+	out = one_line(LOG_INFO, NULL, "mo", "from=%s%s", "22370000041", "");
+	assert_string_equal(out + 27, " level=info event=mo from=" MASK "\n");
+	free(out);
+	out = one_line(LOG_INFO, NULL, "mo", "text=\"%s, rappel\"%s",
+	    "+223 70 00 00 41", "");
+	assert_string_equal(out + 27,
+	    " level=info event=mo text=\"" MASK ", rappel\"\n");
+	free(out);
+	/* A separator that does not join two digit groups stays. */
+	out = one_line(LOG_INFO, NULL, "mo", "a=%s. b=%s", "70-00-00-41",
+	    "-5");
+	assert_string_equal(out + 27, " level=info event=mo a=" MASK
+	    ". b=-5\n");
+	free(out);
+	/* Two separators in a row end a number: 4 + 4 digits stay. */
+	out = one_line(LOG_INFO, NULL, "mo", "a=%s%s", "7000  0041", "");
+	assert_string_equal(out + 27, " level=info event=mo a=7000  0041\n");
+	free(out);
+	/* The documented cost: 8 digits of anything go. */
+	out = one_line(LOG_INFO, NULL, "e", "count=%s seq=%s", "12345678",
+	    "1234567");
+	assert_string_equal(out + 27, " level=info event=e count=" MASK
+	    " seq=1234567\n");
+	free(out);
+	out = one_line(LOG_INFO, NULL, "e", "peer=%s%s", "10.20.30.40", "");
+	assert_string_equal(out + 27, " level=info event=e peer=" MASK "\n");
+	free(out);
+	out = one_line(LOG_INFO, NULL, "e", "when=%s%s", "2026-11-23", "");
+	assert_string_equal(out + 27, " level=info event=e when=" MASK "\n");
+	free(out);
+	/* "0x" inside a token is not a hex literal. */
+	out = one_line(LOG_INFO, NULL, "e", "v=a0x%s%s", "12345678", "");
+	assert_string_equal(out + 27, " level=info event=e v=a0x" MASK "\n");
+	free(out);
+}
+
+/* What operators need stays byte for byte, ts included. */
+static void
+test_msg_legit_unchanged(void **state)
+{
+	static const char *const legit =
+	    "port=2775 mo=1234567 delay_ms=64000 status=0x80000004 "
+	    "command_id=0x00000004 peer=196.200.100.150:2775 "
+	    "peer=10.20.30.40:2775 peer=::ffff:10.20.30.40:2775 "
+	    "host=196.200.1.2 "
+	    "peer=[2001:db8::1]:2775 seq=9999999 ms=0.18 octets=9999999 "
+	    "short_code=36123 ussd=*384*1# pid=4194304 why=\"1 2 3 4 5 6 7\"";
+	char *out, want[NV_LOG_LINE_MAX];
+	time_t now = time(NULL);
+	struct tm tm;
+	char day[16];
+
+	(void)state;
+	out = one_line(LOG_INFO, "link=orange conn=3", "bound", "%s%s", legit,
+	    "");
+	snprintf(want, sizeof want, " level=info link=orange conn=3 "
+	    "event=bound %s\n", legit);
+	assert_string_equal(out + 27, want);
+	/* ts keeps its digits: today's date, not a mask. */
+	gmtime_r(&now, &tm);
+	strftime(day, sizeof day, "ts=%Y-%m-%d", &tm);
+	if (strncmp(out, day, strlen(day)) != 0) {
+		/* The day may have turned between the two clocks. */
+		now -= 1;
+		gmtime_r(&now, &tm);
+		strftime(day, sizeof day, "ts=%Y-%m-%d", &tm);
+	}
+	assert_memory_equal(out, day, strlen(day));
+	free(out);
+}
+
+/*
+ * Text cut by the line's limit may end inside a number. Masks shrink
+ * what follows them, so the cut end can be shown: no digit of the cut
+ * number may appear there.
+ */
+static void
+test_msg_cut_inside_number(void **state)
+{
+	static const char unit[] = "+223 70 00 00 41;";
+	char *v = malloc(NV_LOG_LINE_MAX * 2), d[NV_LOG_LINE_MAX];
+
+	(void)state;
+	assert_non_null(v);
+	for (size_t pad = 0; pad < sizeof unit; pad++) {
+		size_t n = 0;
+		char *out;
+
+		memset(v, 'a', pad);
+		n = pad;
+		while (n + sizeof unit < NV_LOG_LINE_MAX * 2 - 1) {
+			memcpy(v + n, unit, sizeof unit - 1);
+			n += sizeof unit - 1;
+		}
+		v[n] = '\0';
+		out = one_line(LOG_INFO, NULL, "e", "v=%s%s", v, "");
+		digits_only(out + 27, d, sizeof d);
+		if (d[0] != '\0')
+			fail_msg("pad %zu: digits left at the cut: %s", pad,
+			    out + strlen(out) - 40);
+		assert_memory_equal(out + strlen(out) - 4, "...\n", 4);
+		free(out);
+	}
+	free(v);
+}
+
 static void
 test_levels(void **state)
 {
@@ -464,6 +669,10 @@ main(void)
 		cmocka_unit_test(test_msg_line_per_call),
 		cmocka_unit_test(test_msg_long_values),
 		cmocka_unit_test(test_msg_long_prefix),
+		cmocka_unit_test(test_msg_redacts_numbers),
+		cmocka_unit_test(test_msg_redaction_exact),
+		cmocka_unit_test(test_msg_legit_unchanged),
+		cmocka_unit_test(test_msg_cut_inside_number),
 		cmocka_unit_test(test_levels),
 	};
 
