@@ -287,7 +287,11 @@ load_level(struct ld *l, struct geo *g, ynode root, const char *key,
 	ynode seq = ydoc_get(l->d, root, key);
 	size_t n = ydoc_count(l->d, seq);
 
-	if (ydoc_kind(l->d, seq) != Y_SEQ || (level != GEO_COMMUNE && n == 0))
+	if (level == GEO_COMMUNE && seq == 0) {
+		g->first[level] = g->np;	/* communes are optional */
+		return 0;
+	}
+	if (ydoc_kind(l->d, seq) != Y_SEQ || (level == GEO_REGION && n == 0))
 		return fail_at(l, seq ? seq : root, "expected a list:", key);
 	if (g->np + n > NV_GEO_PLACES_MAX)
 		return fail_at(l, seq, "more places than NV_GEO_PLACES_MAX",

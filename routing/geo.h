@@ -2,8 +2,9 @@
 /*
  * Mali's administrative geography as data: regions, their cercles, and
  * the communes and places people name, loaded from a YAML file
- * (data/geo/mali-2016.yaml, mali-2023.yaml) so that the 2016 ten-region map and the 2023
- * nineteen-region one are switched by choosing a file, not by a rebuild.
+ * (data/geo/mali-2016.yaml, data/geo/mali-2023.yaml), so that the 2016
+ * ten-region map and the 2023 nineteen-region one are switched by
+ * choosing a file, not by a rebuild.
  * docs/routing.md describes the files, the ambiguity rules and how text
  * is matched.
  *
