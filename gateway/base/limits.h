@@ -200,4 +200,45 @@
 /* Entries in a list option (short codes, allowlist networks). */
 #define NV_CFG_LIST_MAX 64u
 
+/* --- places and routing (routing/geo.c, routing/route.c) ------------ */
+
+/*
+ * Places in one geography file. Mali has about 60 cercles and 703
+ * communes (seed 002:459); 8,192 leaves room for villages and
+ * neighbourhoods people name, while bounding what a generated or
+ * corrupted file can make us allocate and index.
+ */
+#define NV_GEO_PLACES_MAX 8192u
+
+/* Names and aliases of one place: a handful of spellings each. */
+#define NV_GEO_ALIASES_MAX 32u
+
+/*
+ * Octets of one name or alias. The longest Malian names ("Zirakoro
+ * Dounfing", "Nioro du Sahel") are under 30; 64 bounds every key the
+ * matcher compares.
+ */
+#define NV_GEO_NAME_MAX 64u
+
+/* Words of one name: each word of an SMS is compared with names of up
+ * to this many words, so it bounds the matcher's work per word. */
+#define NV_GEO_WORDS_MAX 6u
+
+/* Octets of an SMS the place matcher reads: a message_payload as large
+ * as the largest PDU we accept. */
+#define NV_GEO_TEXT_MAX NV_SMPP_PDU_MAX
+
+/* Routing rules, queue declarations and inbound numbers in routing.yaml:
+ * far above the few dozen a deployment writes. */
+#define NV_ROUTE_RULES_MAX 256u
+#define NV_ROUTE_NUMBERS_MAX 256u
+#define NV_ROUTE_CATEGORIES_MAX 64u
+
+/* Queues after expanding templates over the regions (a few templates
+ * times at most a few dozen regions). */
+#define NV_ROUTE_QUEUES_MAX 1024u
+
+/* Octets of an id (region, queue, category) or a phone number. */
+#define NV_ROUTE_ID_MAX 64u
+
 #endif
