@@ -242,9 +242,10 @@ int db_report_ack(struct db *db, int64_t id, int64_t at);
  * acknowledged and not escalated yet: 1 (alert now), 0 (no), -1.
  */
 int db_report_escalate(struct db *db, int64_t id, int64_t at);
-/* Every urgent report neither acknowledged nor escalated (at start). */
-int db_urgent_each(struct db *db, void (*fn)(void *arg, int64_t id),
-    void *arg);
+/* Every urgent report neither acknowledged nor escalated (at start),
+ * with its main queue (may be NULL). */
+int db_urgent_each(struct db *db,
+    void (*fn)(void *arg, int64_t id, const char *queue), void *arg);
 /* 1 if mark is new (the report counts), 0 if already there, -1. */
 int db_counted_mark(struct db *db, const uint8_t mark[DB_HASH_LEN],
     int64_t epoch);
@@ -277,9 +278,12 @@ int db_vault_get(struct db *db, int64_t report_id, uint8_t key[DB_KEY_LEN],
 int db_vault_shred(struct db *db, int64_t report_id, int64_t at);
 /* Brings the shredding forward to at (never later). */
 int db_vault_shred_by(struct db *db, int64_t report_id, int64_t at);
-/* Up to max reports whose key is due for shredding at now. */
-int db_vault_due(struct db *db, int64_t now, int64_t *ids, unsigned max,
-    unsigned *n);
+/*
+ * Up to max reports whose key is due for shredding: its shred_at is
+ * past at now, or the report was closed before closed_before.
+ */
+int db_vault_due(struct db *db, int64_t now, int64_t closed_before,
+    int64_t *ids, unsigned max, unsigned *n);
 
 /* --- retention (db/privacy.c) -------------------------------------- */
 

@@ -70,13 +70,14 @@ db_report_escalate(struct db *db, int64_t id, int64_t at)
 }
 
 int
-db_urgent_each(struct db *db, void (*fn)(void *arg, int64_t id), void *arg)
+db_urgent_each(struct db *db,
+    void (*fn)(void *arg, int64_t id, const char *queue), void *arg)
 {
 	sqlite3_stmt *st = db_use(db, DB_ST_URGENT_PENDING);
 	int rc;
 
 	while ((rc = db_step(db, st)) == 1)
-		fn(arg, sqlite3_column_int64(st, 0));
+		fn(arg, sqlite3_column_int64(st, 0), db_col_text(st, 1));
 	db_done(st);
 	return rc;
 }
@@ -266,14 +267,15 @@ db_vault_shred_by(struct db *db, int64_t report_id, int64_t at)
 }
 
 int
-db_vault_due(struct db *db, int64_t now, int64_t *ids, unsigned max,
-    unsigned *n)
+db_vault_due(struct db *db, int64_t now, int64_t closed_before, int64_t *ids,
+    unsigned max, unsigned *n)
 {
 	sqlite3_stmt *st = db_use(db, DB_ST_VAULT_DUE);
 	int rc;
 
 	*n = 0;
 	db_bind_i64(db, st, "$now", now);
+	db_bind_i64(db, st, "$closed_before", closed_before);
 	db_bind_i64(db, st, "$max", max);
 	while ((rc = db_step(db, st)) == 1 && *n < max)
 		ids[(*n)++] = sqlite3_column_int64(st, 0);

@@ -138,7 +138,7 @@ static const struct st_def defs[DB_ST__COUNT] = {
 	    "UPDATE reports SET escalated_at = $at WHERE id = $id "
 	    "AND urgent = 1 AND acked_at IS NULL AND escalated_at IS NULL" },
 	[DB_ST_URGENT_PENDING] = { "urgent_pending",
-	    "SELECT id FROM reports WHERE urgent = 1 AND acked_at IS NULL "
+	    "SELECT id, queue FROM reports WHERE urgent = 1 AND acked_at IS NULL "
 	    "AND escalated_at IS NULL ORDER BY id" },
 	[DB_ST_COUNTED_MARK] = { "counted_mark",
 	    "INSERT INTO counted (mark, epoch) VALUES ($mark, $epoch) "
@@ -152,8 +152,10 @@ static const struct st_def defs[DB_ST__COUNT] = {
 	    "SELECT sealed, shred_at, coalesce(shredded, 0) FROM vault "
 	    "WHERE report_id = $report_id" },
 	[DB_ST_VAULT_DUE] = { "vault_due",
-	    "SELECT report_id FROM vault WHERE shredded IS NULL "
-	    "AND shred_at <= $now ORDER BY shred_at LIMIT $max" },
+	    "SELECT v.report_id FROM vault v JOIN reports r "
+	    "ON r.id = v.report_id WHERE v.shredded IS NULL "
+	    "AND (v.shred_at <= $now OR r.closed_at < $closed_before) "
+	    "ORDER BY v.shred_at LIMIT $max" },
 	[DB_ST_VAULT_SHRED] = { "vault_shred",
 	    "UPDATE vault SET sealed = NULL, shredded = $at "
 	    "WHERE report_id = $report_id AND shredded IS NULL" },

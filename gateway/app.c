@@ -5,10 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <time.h>
 
 #include "base/limits.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
+#include "escalate.h"
+#include "intake.h"
 #include "outbox.h"
 #include "profile.h"
 #include "store.h"
@@ -29,6 +32,8 @@ struct app_job {
 	int has_dedup, has_key, incomplete;
 	uint8_t dedup[DB_HASH_LEN], msg_key[DB_HASH_LEN];
 	struct mt_addr to;
+	int routed;			/* res holds intake's decision */
+	struct intake_res res;
 	size_t len;
 	char text[];			/* the narrative */
 };
@@ -40,6 +45,8 @@ struct app {
 	const struct fallback *fb;
 	struct store *s;
 	struct outbox *ob;
+	struct intake *in;
+	struct escalate *esc;
 	struct job_list retry;
 	unsigned nretry;
 	struct event *retry_ev;
@@ -52,6 +59,7 @@ job_free(struct app_job *j)
 {
 	explicit_bzero(j->text, j->len);
 	explicit_bzero(&j->to, sizeof j->to);
+	explicit_bzero(&j->res, sizeof j->res);
 	free(j);
 }
 
@@ -108,7 +116,6 @@ report_done(void *arg, enum store_result r, int64_t report_id, int64_t mt_id)
 	struct app_job *j = arg;
 	struct app *a = j->a;
 
-	(void)report_id;
 	if (r == STORE_FAILED) {
 		a->st.write_failures++;
 		if (j->answer) {
@@ -124,16 +131,37 @@ report_done(void *arg, enum store_result r, int64_t report_id, int64_t mt_id)
 			a->st.duplicates++;
 		} else {
 			a->st.sms++;
-			outbox_send(a->ob, j->link, mt_id, &j->to, APP_ACK_SMS,
-			    "fr");
+			if (mt_id > 0)
+				outbox_send(a->ob, j->link, mt_id, &j->to,
+				    APP_ACK_SMS, "fr");
+			if (j->routed && a->esc != NULL)
+				esc_watch(a->esc, report_id, &j->res.route);
 		}
 	}
 	job_free(j);
 }
 
+/* Once per report (a retried write keeps its first decision). */
+static void
+route(struct app *a, struct app_job *j)
+{
+	if (a->in == NULL || j->routed)
+		return;
+	if (intake_report(a->in, &j->to, APP_CATEGORY_UNSORTED, j->text,
+	    time(NULL), &j->res) != 0) {
+		log_msg(a->log, LOG_ERROR, NULL, "report_unrouted",
+		    "category=%s why=unknown_category", APP_CATEGORY_UNSORTED);
+		return;
+	}
+	j->routed = 1;
+	if (j->res.flags[0] != '\0')
+		a->st.over_limit++;
+}
+
 static void
 submit(struct app_job *j)
 {
+	struct store_route rt = { 0 };
 	struct store_report r = {
 		.link = link_name(j->link), .channel = "sms",
 		.category = APP_CATEGORY_UNSORTED, .text = j->text,
@@ -145,8 +173,24 @@ submit(struct app_job *j)
 		.link = link_name(j->link), .to = j->to, .text = APP_ACK_SMS,
 		.lang = "fr",
 	};
+	int answer = 1;
 
-	store_report(j->a->s, &r, &reply, report_done, j);
+	route(j->a, j);
+	if (j->routed) {
+		rt.region = j->res.region;
+		rt.cercle = j->res.cercle;
+		rt.commune = j->res.commune;
+		for (unsigned i = 0; i < j->res.route.n && i < STORE_QUEUES_MAX;
+		    i++)
+			rt.queues[rt.nqueues++] = j->res.route.queues[i];
+		rt.urgent = j->res.route.urgent;
+		rt.flags = j->res.flags;
+		rt.mark = j->res.has_mark ? j->res.mark : NULL;
+		rt.epoch = j->res.epoch;
+		r.route = &rt;
+		answer = j->res.reply;
+	}
+	store_report(j->a->s, &r, answer ? &reply : NULL, report_done, j);
 }
 
 static void
@@ -158,6 +202,8 @@ ussd(struct app *a, struct link *l, const struct mo_msg *m)
 		.lang = "fr", .ussd = &tlv,
 	};
 
+	if (a->in != NULL)
+		intake_message(a->in, &m->reply, time(NULL));
 	prof_reply_tlvs(prof_get((unsigned)link_cfg(l)->ussd_profile),
 	    &m->ussd, 1, &tlv);
 	if (mt_send(l, a->log, a->fb, &r, NULL) == MT_QUEUE_FULL) {
@@ -204,10 +250,13 @@ app_message(void *arg, struct link *l, const struct mo_msg *m)
 
 struct app *
 app_new(struct event_base *base, struct logger *log,
-    const struct fallback *fb, struct store *s, struct outbox *ob)
+    const struct fallback *fb, struct store *s, struct outbox *ob,
+    struct intake *in, struct escalate *esc)
 {
 	struct app *a = xcalloc(1, sizeof *a);
 
+	a->in = in;
+	a->esc = esc;
 	a->log = log;
 	a->fb = fb;
 	a->s = s;

@@ -8,6 +8,10 @@
  * dialogue gets a final screen in the carrier's dialect at once (nothing
  * is written: a USSD report is the menus' work). No phone number is
  * logged.
+ *
+ * Before it is written, intake (intake.h) routes a report to its region's
+ * queues and applies the sender's rate limit; an urgent one is watched
+ * for escalation (escalate.h) once committed.
  */
 #ifndef NV_APP_H
 #define NV_APP_H
@@ -17,7 +21,9 @@
 #include "mo.h"
 
 struct app;
+struct escalate;
 struct fallback;
+struct intake;
 struct logger;
 struct outbox;
 struct store;
@@ -31,12 +37,14 @@ struct store;
 
 struct app_stats {
 	unsigned long long sms, ussd, refused, duplicates, write_failures,
-	    retried, deferred;
+	    retried, deferred, over_limit;
 };
 
-/* fb (may be NULL), s and ob are borrowed: they must outlive the app. */
+/* fb (may be NULL), s, ob, in and esc are borrowed: they must outlive
+ * the app. in and esc may be NULL (no routing: tests of the store). */
 struct app *app_new(struct event_base *base, struct logger *log,
-    const struct fallback *fb, struct store *s, struct outbox *ob);
+    const struct fallback *fb, struct store *s, struct outbox *ob,
+    struct intake *in, struct escalate *esc);
 /* Stops writing (shutting down); the writes under way still complete. */
 void app_close(struct app *a);
 void app_free(struct app *a);

@@ -104,7 +104,7 @@ parse_ms(const char *v, unsigned long long *ms)
 		const char *unit;
 		unsigned long long mul;
 	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-	    { "h", 3600000 }, { "", 1000 } };
+	    { "h", 3600000 }, { "d", 86400000 }, { "", 1000 } };
 	char num[32];
 	size_t n = strspn(v, "0123456789");
 	unsigned long long x;

@@ -93,6 +93,16 @@ struct cfg {
 	unsigned concat_max_parts;
 	unsigned concat_max_pending;
 	unsigned concat_max_bytes;
+	char region_data[256];
+	char routing_file[256];
+	char epoch_key_file[256];
+	unsigned pseudonym_epoch_ms;
+	char vault_file[256];
+	unsigned rate_per_hour, rate_per_day;
+	unsigned flood_sender_per_hour, flood_region_per_hour;
+	char alert_link[32];
+	unsigned retention_days, audit_retention_days, vault_days_after_close;
+	unsigned purge_interval_ms;
 	struct cfg_link *links;
 	unsigned nlinks;
 };

@@ -31,6 +31,7 @@
 #include "listener.h"
 #include "mo.h"
 #include "outbox.h"
+#include "privacy.h"
 #include "routing/keys.h"
 #include "smpp_link.h"
 #include "store.h"
@@ -53,6 +54,7 @@ struct daemon {
 	struct db *db;
 	struct store *store;
 	struct outbox *ob;
+	struct priv *priv;	/* routing, pseudonyms, escalation, retention */
 	int lock_fd;		/* one numvertd per database */
 	struct link **links;
 	struct listener **lsn;
@@ -248,6 +250,17 @@ start_listeners(struct daemon *d, char **cause)
 	return 0;
 }
 
+/* The link escalation SMS leave on: alert_link, else the first. */
+static struct link *
+alert_link(struct daemon *d)
+{
+	if (d->cfg->nlinks == 0)
+		return NULL;
+	if (d->cfg->alert_link[0] == '\0')
+		return d->links[0];
+	return find_link(d, d->cfg->alert_link);
+}
+
 static int
 start(struct daemon *d, char **cause)
 {
@@ -268,11 +281,16 @@ start(struct daemon *d, char **cause)
 	d->links = xcalloc(d->cfg->nlinks, sizeof *d->links);
 	d->ob = outbox_new(d->base, d->log, d->fb, d->store, d->links,
 	    d->cfg->nlinks);
-	d->app = app_new(d->base, d->log, d->fb, d->store, d->ob);
-	d->mo = mo_new(d->base, d->log, d->cfg, d->store, app_message, d->app);
+	/* Links connect from the loop: nothing reaches app or mo before
+	 * they exist. */
 	for (unsigned i = 0; i < d->cfg->nlinks; i++)
 		d->links[i] = link_new(&d->env, &d->cfg->links[i],
 		    d->cfg->stats_interval_ms, &daemon_link_cbs, d);
+	priv_start(d->priv, d->base, d->log, d->cfg, d->keys, d->store, d->ob,
+	    alert_link(d));
+	d->app = app_new(d->base, d->log, d->fb, d->store, d->ob,
+	    priv_intake(d->priv), priv_escalate(d->priv));
+	d->mo = mo_new(d->base, d->log, d->cfg, d->store, app_message, d->app);
 	store_replay(d->store, &(struct store_resume){ resume_part, resume_mt,
 	    d });
 	if (start_listeners(d, cause) != 0)
@@ -304,7 +322,9 @@ teardown(struct daemon *d)
 		app_close(d->app);
 	if (d->store != NULL)
 		store_log_stats(d->store);
+	priv_stop(d->priv);
 	store_free(d->store);
+	priv_free(d->priv);	/* its timers' jobs completed with the store */
 	mo_free(d->mo);		/* waiting parts stay in the database */
 	for (unsigned i = 0; d->links != NULL && i < d->cfg->nlinks; i++)
 		link_free(d->links[i]);
@@ -361,7 +381,8 @@ open_storage(struct daemon *d)
 		    "open what the database holds)", c->key_file, c->db_path);
 		goto fail;
 	}
-	if ((d->keys = keys_load(c->key_file, &cause)) == NULL)
+	if ((d->keys = keys_load(c->key_file, &cause)) == NULL ||
+	    priv_open_keys(d->priv, c, &cause) != 0)
 		goto fail;
 	rc = EXIT_START;
 	lock = xasprintf("%s.lock", c->db_path);
@@ -377,6 +398,8 @@ open_storage(struct daemon *d)
 		    "mode, owner or a read-only file system)", c->db_path);
 		goto fail;
 	}
+	if (db_attach_keys(d->db, c->vault_file, &cause) != 0)
+		goto fail;
 	log_msg(d->log, c->db_synchronous ? LOG_WARN : LOG_INFO, NULL,
 	    "db_opened", "path=%s schema=%d synchronous=%s",
 	    log_qs(q, sizeof q, c->db_path), db_version(d->db),
@@ -390,7 +413,8 @@ fail:
 
 /* The configuration and the data files it names. */
 static int
-load_config(const char *path, struct cfg **cfg, struct fallback **fb)
+load_config(const char *path, struct cfg **cfg, struct fallback **fb,
+    struct priv **priv)
 {
 	char *cause = NULL;
 	int rc;
@@ -398,6 +422,10 @@ load_config(const char *path, struct cfg **cfg, struct fallback **fb)
 	rc = path != NULL ? cfg_load(path, cfg, &cause) :
 	    cfg_load_embedded(cfg, &cause);
 	if (rc == 0 && (*fb = fb_load((*cfg)->gsm7_fallback, &cause)) == NULL) {
+		cfg_free(*cfg);
+		rc = -1;
+	} else if (rc == 0 && (*priv = priv_load(*cfg, &cause)) == NULL) {
+		fb_free(*fb);
 		cfg_free(*cfg);
 		rc = -1;
 	}
@@ -447,12 +475,14 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (load_config(path, &d.cfg, &d.fb) != 0)
+	if (load_config(path, &d.cfg, &d.fb, &d.priv) != 0)
 		return EXIT_USAGE;
 	if (check) {
-		printf("%s: ok (%u link%s; %s: %s)\n", d.cfg->source,
+		printf("%s: ok (%u link%s; %s: %s)\n%s\n", d.cfg->source,
 		    d.cfg->nlinks, d.cfg->nlinks == 1 ? "" : "s",
-		    d.cfg->gsm7_fallback, fb_status(d.fb));
+		    d.cfg->gsm7_fallback, fb_status(d.fb),
+		    priv_summary(d.priv));
+		priv_free(d.priv);
 		fb_free(d.fb);
 		cfg_free(d.cfg);
 		return 0;

@@ -68,6 +68,67 @@ const struct opt opts[] = {
 	    NV_CONCAT_BYTES_MAX, NULL, ANY, "4194304", NULL,
 	    "Octets held for incomplete concatenated SMS in all; beyond, the\n"
 	    "oldest are handled as they are. Nothing is dropped." },
+	{ SEC_MAIN, "region_data", T_STR, M(region_data), 0, 0, NULL, ANY,
+	    "data/geo/mali-2016.yaml", NULL,
+	    "Regions, cercles and communes with their names and spellings:\n"
+	    "data/geo/mali-2016.yaml (the 10 regions and Bamako of the source\n"
+	    "documents) or data/geo/mali-2023.yaml (today's 19 and Bamako).\n"
+	    "Switching needs no code change (docs/routing.md)." },
+	{ SEC_MAIN, "routing_file", T_STR, M(routing_file), 0, 0, NULL, ANY,
+	    "data/routing.yaml", NULL,
+	    "Queues, the number dialled -> region table, and the rules\n"
+	    "(category, region) -> queues. Checked against region_data." },
+	{ SEC_MAIN, "epoch_key_file", T_STR, M(epoch_key_file), 0, 0, NULL,
+	    ANY, "numvert.epoch", NULL,
+	    "The pseudonym key of the current epoch (random, replaced at each\n"
+	    "epoch's end: nothing links a sender across epochs). Mode 0600;\n"
+	    "made by numvertd. Never back it up." },
+	{ SEC_MAIN, "pseudonym_epoch", T_MS, M(pseudonym_epoch_ms),
+	    NV_PSEUDO_EPOCH_MIN_S * 1000u, 30u * 86400000u, NULL, ANY, "7d", NULL,
+	    "How long a pseudonym lives: rate limits, the counted-once rule\n"
+	    "of the statistics and SMS conversations use it within an epoch." },
+	{ SEC_MAIN, "vault_file", T_STR, M(vault_file), 0, 0, NULL, ANY,
+	    "numvert.vault", NULL,
+	    "The key store of reply paths: one key per case that has one.\n"
+	    "Shredding a key ends that path for good. Mode 0600; `numvert\n"
+	    "backup` never copies it: do not back it up either." },
+	{ SEC_MAIN, "rate_per_hour", T_UINT, M(rate_per_hour), 1,
+	    NV_RL_LIMIT_MAX,
+	    NULL, ANY, "3", NULL,
+	    "Reports one sender (pseudonym) may make per hour before they are\n"
+	    "stored flagged over_limit and not answered (never dropped)." },
+	{ SEC_MAIN, "rate_per_day", T_UINT, M(rate_per_day), 1,
+	    NV_RL_LIMIT_MAX,
+	    NULL, ANY, "10", NULL, "The same, per day." },
+	{ SEC_MAIN, "flood_sender_per_hour", T_UINT,
+	    M(flood_sender_per_hour), 1, 1000000, NULL, ANY, "30", NULL,
+	    "Messages (reports and USSD steps) from one sender in an hour that\n"
+	    "raise a flood alert (event=flood_alert kind=sender), once." },
+	{ SEC_MAIN, "flood_region_per_hour", T_UINT,
+	    M(flood_region_per_hour), 1, 1000000, NULL, ANY, "200", NULL,
+	    "Reports about one region in an hour that raise a flood alert\n"
+	    "(event=flood_alert kind=region), once per hour." },
+	{ SEC_MAIN, "alert_link", T_STR, M(alert_link), 0, 0, NULL, ANY, "",
+	    NULL,
+	    "The link escalation SMS leave on (to the on-duty officer of a\n"
+	    "queue, routing_file); empty: the first link." },
+	{ SEC_MAIN, "retention_days", T_UINT, M(retention_days), 0, 36500,
+	    NULL, ANY, "90", NULL,
+	    "Narratives and event texts of reports closed this many days ago\n"
+	    "are erased (the report, its category, region and week stay for\n"
+	    "the statistics)." },
+	{ SEC_MAIN, "audit_retention_days", T_UINT, M(audit_retention_days),
+	    0, 36500, NULL, ANY, "365", NULL,
+	    "Details of audit entries older than this are erased; the entries\n"
+	    "and their hash chain stay." },
+	{ SEC_MAIN, "vault_days_after_close", T_UINT,
+	    M(vault_days_after_close), 0, 3650, NULL, ANY, "30", NULL,
+	    "A case's reply path is shredded this many days after the case is\n"
+	    "closed (at once for GBV unless the survivor opted in, and then\n"
+	    "after 7 days at most)." },
+	{ SEC_MAIN, "purge_interval", T_MS, M(purge_interval_ms), 1000,
+	    86400000, NULL, ANY, "1h", NULL,
+	    "How often retention and shredding run (also at start)." },
 
 	{ SEC_LINK, "mode", T_ENUM, L(mode), 0, 0, "client|server", ANY,
 	    NULL, "client",

@@ -13,51 +13,10 @@
 #include "config.h"
 #include "db/writer.h"
 #include "routing/keys.h"
+#include "store_int.h"
 
-/* Largest plaintext sealed in a row: a part or an outbox message. */
-#define SEAL_MAX (NV_SMPP_PDU_MAX + 512u)
-
-/* How often retransmission markers older than the window are dropped. */
-#define EXPIRE_EVERY_S 60
-
-/* A row found at start, opened, until store_replay() hands it over. */
-struct found {
-	struct found *next;
-	char link[32];
-	int64_t id;			/* outbox rows */
-	struct store_mt mt;
-	char lang[16];
-	struct reasm_part part;		/* waiting parts */
-	int is_part;
-	size_t len;
-	uint8_t data[];			/* the part's octets or the MT's text */
-};
-
-struct store {
-	struct event_base *base;
-	struct logger *log;
-	struct db *db;
-	struct db_writer *w;
-	const uint8_t *skey;	/* the store key: seals rows */
-	uint32_t skey_id;
-	const uint8_t *dkey;	/* the dedup key: keys hashes */
-	const struct keys *ks;
-	int64_t rounding_s;
-	int64_t window_s;
-	struct event *expire_ev;
-	struct found *found, **found_tail;
-	int closing;
-	struct store_stats st;
-};
-
-/* A sealed row's plaintext, serialised (base/pack.h). */
-struct wbuf {
-	struct pack_w p;
-	uint8_t b[SEAL_MAX];
-};
-
-static struct wbuf *
-wbuf_new(void)
+struct wbuf *
+st_wbuf_new(void)
 {
 	struct wbuf *w = xcalloc(1, sizeof *w);
 
@@ -65,8 +24,8 @@ wbuf_new(void)
 	return w;
 }
 
-static void
-put_addr(struct pack_w *w, const struct mt_addr *a)
+void
+st_put_addr(struct pack_w *w, const struct mt_addr *a)
 {
 	pack_str(w, a->to);
 	pack_u8(w, a->to_ton);
@@ -77,8 +36,8 @@ put_addr(struct pack_w *w, const struct mt_addr *a)
 	pack_str(w, a->service_type);
 }
 
-static void
-get_addr(struct pack_r *r, struct mt_addr *a)
+void
+st_get_addr(struct pack_r *r, struct mt_addr *a)
 {
 	unpack_str(r, a->to, sizeof a->to);
 	a->to_ton = unpack_u8(r);
@@ -90,8 +49,8 @@ get_addr(struct pack_r *r, struct mt_addr *a)
 }
 
 /* The associated data of a sealed row: its table, row and key id. */
-static size_t
-row_ad(uint8_t *ad, const char *table, int64_t id, const uint8_t *more,
+size_t
+st_row_ad(uint8_t *ad, const char *table, int64_t id, const uint8_t *more,
     size_t morelen, uint32_t key_id)
 {
 	size_t n = strlen(table);
@@ -114,7 +73,7 @@ store_open_narrative(const struct keys *ks, int64_t id, const uint8_t *sealed,
 {
 	const uint8_t *key = keys_find(ks, KEY_STORE, key_id);
 	uint8_t ad[64];
-	size_t adlen = row_ad(ad, "report", id, NULL, 0, key_id);
+	size_t adlen = st_row_ad(ad, "report", id, NULL, 0, key_id);
 	char *out;
 
 	if (key == NULL || sealed == NULL || sealed_len < CRY_SEAL_OVERHEAD)
@@ -141,6 +100,12 @@ struct report_job {
 	int has_dedup, has_msg_key, has_reply;
 	uint8_t dedup[DB_HASH_LEN], msg_key[DB_HASH_LEN];
 	struct wbuf *mt;		/* the reply, serialised */
+	char region[32], cercle[64], commune[64], flags[48];
+	char queues[STORE_QUEUES_MAX][48];
+	unsigned nqueues;
+	int urgent, has_mark, counted;
+	uint8_t mark[DB_HASH_LEN];
+	int64_t epoch;
 	int64_t received, now;
 	int dup;
 	int64_t report_id, mt_id;
@@ -149,12 +114,12 @@ struct report_job {
 };
 
 /* Seals plain under the store key for row id of table, then stores it. */
-static int
-seal_row(struct store *s, const char *table, int64_t id, const void *plain,
+int
+st_seal_row(struct store *s, const char *table, int64_t id, const void *plain,
     size_t len, uint8_t **out, size_t *outlen)
 {
 	uint8_t ad[64];
-	size_t adlen = row_ad(ad, table, id, NULL, 0, s->skey_id);
+	size_t adlen = st_row_ad(ad, table, id, NULL, 0, s->skey_id);
 
 	*outlen = len + CRY_SEAL_OVERHEAD;
 	*out = xmalloc(*outlen);
@@ -188,9 +153,21 @@ report_fn(struct db *db, void *arg)
 		j->dup = rc > 0;
 		return rc > 0 ? 0 : -1;
 	}
+	if (j->has_mark && (rc = db_counted_mark(db, j->mark, j->epoch)) < 0)
+		return -1;
+	r.counted = j->counted = !j->has_mark || rc == 1;
+	r.region = j->region[0] != '\0' ? j->region : NULL;
+	r.cercle = j->cercle[0] != '\0' ? j->cercle : NULL;
+	r.commune = j->commune[0] != '\0' ? j->commune : NULL;
+	r.flags = j->flags[0] != '\0' ? j->flags : NULL;
+	r.queue = j->nqueues > 0 ? j->queues[0] : NULL;
+	r.urgent = j->urgent;
 	if (db_report_add(db, &r, &j->report_id) != 0)
 		return -1;
-	seal_row(s, "report", j->report_id, j->text, j->len, &blob, &blen);
+	for (unsigned i = 0; i < j->nqueues; i++)
+		if (db_report_queue_add(db, j->report_id, j->queues[i]) != 0)
+			return -1;
+	st_seal_row(s, "report", j->report_id, j->text, j->len, &blob, &blen);
 	rc = db_report_set_narrative(db, j->report_id, blob, blen, s->skey_id);
 	free(blob);
 	if (rc == 0 && j->has_dedup)
@@ -199,7 +176,7 @@ report_fn(struct db *db, void *arg)
 	if (rc == 0 && j->has_msg_key)
 		rc = db_part_delete(db, j->msg_key);
 	if (rc == 0 && j->has_reply && (rc = db_mt_add(db, &m, &j->mt_id)) == 0) {
-		seal_row(s, "outbox", j->mt_id, j->mt->b, j->mt->p.n, &blob, &blen);
+		st_seal_row(s, "outbox", j->mt_id, j->mt->b, j->mt->p.n, &blob, &blen);
 		rc = db_mt_set_sealed(db, j->mt_id, blob, blen, s->skey_id);
 		free(blob);
 	}
@@ -223,6 +200,7 @@ report_done(void *arg, int status)
 	j->done(j->arg, r, r == STORE_OK ? j->report_id : 0,
 	    r == STORE_OK && j->has_reply ? j->mt_id : 0);
 	cry_wipe(j->text, j->len);
+	cry_wipe(j->mark, sizeof j->mark);
 	free(j->text);
 	if (j->mt != NULL)
 		cry_wipe(j->mt, sizeof *j->mt);
@@ -230,8 +208,8 @@ report_done(void *arg, int status)
 	free(j);
 }
 
-static int64_t
-now_s(void)
+int64_t
+st_now_s(void)
 {
 	return (int64_t)time(NULL);
 }
@@ -240,6 +218,23 @@ int64_t
 store_round_time(const struct store *s, int64_t t)
 {
 	return t - t % s->rounding_s;
+}
+
+static void
+copy_route(struct report_job *j, const struct store_route *rt)
+{
+#define CP(dst, src) snprintf(dst, sizeof dst, "%s", (src) ? (src) : "")
+	CP(j->region, rt->region);
+	CP(j->cercle, rt->cercle);
+	CP(j->commune, rt->commune);
+	CP(j->flags, rt->flags);
+	for (unsigned i = 0; i < rt->nqueues && i < STORE_QUEUES_MAX; i++)
+		CP(j->queues[j->nqueues++], rt->queues[i]);
+#undef CP
+	j->urgent = rt->urgent;
+	if ((j->has_mark = rt->mark != NULL))
+		memcpy(j->mark, rt->mark, DB_HASH_LEN);
+	j->epoch = rt->epoch;
 }
 
 void
@@ -265,14 +260,16 @@ store_report(struct store *s, const struct store_report *r,
 		memcpy(j->dedup, r->dedup, DB_HASH_LEN);
 	if ((j->has_msg_key = r->msg_key != NULL))
 		memcpy(j->msg_key, r->msg_key, DB_HASH_LEN);
+	if (r->route != NULL)
+		copy_route(j, r->route);
 	if ((j->has_reply = reply != NULL)) {
-		j->mt = wbuf_new();
+		j->mt = st_wbuf_new();
 		snprintf(j->mt_link, sizeof j->mt_link, "%s", reply->link);
-		put_addr(&j->mt->p, &reply->to);
+		st_put_addr(&j->mt->p, &reply->to);
 		pack_str(&j->mt->p, reply->lang != NULL ? reply->lang : "");
 		pack_str(&j->mt->p, reply->text);
 	}
-	j->now = now_s();
+	j->now = st_now_s();
 	j->received = store_round_time(s, j->now);
 	j->done = done;
 	j->arg = arg;
@@ -340,7 +337,7 @@ part_ad(uint8_t *ad, const uint8_t msg_key[DB_HASH_LEN], uint8_t seq,
 
 	memcpy(more, msg_key, DB_HASH_LEN);
 	more[DB_HASH_LEN] = seq;
-	return row_ad(ad, "part", 0, more, sizeof more, key_id);
+	return st_row_ad(ad, "part", 0, more, sizeof more, key_id);
 }
 
 void
@@ -357,7 +354,7 @@ store_part(struct store *s, const uint8_t dedup[DB_HASH_LEN], const char *link,
 		return;
 	}
 	j = xcalloc(1, sizeof *j);
-	w = wbuf_new();
+	w = st_wbuf_new();
 	j->s = s;
 	memcpy(j->dedup, dedup, DB_HASH_LEN);
 	store_msg_key(s, link, &p->key, j->msg_key);
@@ -380,7 +377,7 @@ store_part(struct store *s, const uint8_t dedup[DB_HASH_LEN], const char *link,
 	cry_seal(s->skey, ad, adlen, w->b, w->p.n, j->sealed);
 	cry_wipe(w, sizeof *w);
 	free(w);
-	j->now = now_s();
+	j->now = st_now_s();
 	j->done = done;
 	j->arg = arg;
 	dbw_submit(s->w, part_fn, part_done, j);
@@ -428,7 +425,7 @@ store_mt_final(struct store *s, int64_t mt_id, int ok, uint32_t status,
 	j->status = status;
 	j->attempts = attempts;
 	snprintf(j->why, sizeof j->why, "%s", why != NULL ? why : "");
-	j->now = now_s();
+	j->now = st_now_s();
 	if (ok)
 		s->st.mt_done++;
 	else
@@ -462,7 +459,7 @@ store_mt_retry(struct store *s, int64_t mt_id, unsigned attempts,
 	j->id = mt_id;
 	j->attempts = attempts;
 	j->status = status;
-	j->next = now_s() + (int64_t)((delay_ms + 999) / 1000);
+	j->next = st_now_s() + (int64_t)((delay_ms + 999) / 1000);
 	dbw_submit(s->w, retry_fn, final_done, j);
 }
 
@@ -487,7 +484,7 @@ expire_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	*before = now_s() - s->window_s;
+	*before = st_now_s() - s->window_s;
 	dbw_submit(s->w, expire_fn, expire_done, before);
 }
 
@@ -622,7 +619,7 @@ resume_mt(void *arg, const struct db_mt *m)
 	if (c->err != NULL)
 		return;
 	plain = xmalloc(m->sealed_len + 1);
-	adlen = row_ad(ad, "outbox", m->id, NULL, 0, m->key_id);
+	adlen = st_row_ad(ad, "outbox", m->id, NULL, 0, m->key_id);
 	if (key == NULL || m->sealed == NULL ||
 	    m->sealed_len < CRY_SEAL_OVERHEAD ||
 	    cry_open(key, ad, adlen, m->sealed, m->sealed_len, plain) != 0) {
@@ -633,7 +630,7 @@ resume_mt(void *arg, const struct db_mt *m)
 	}
 	memset(&mt, 0, sizeof mt);
 	unpack_init(&r, plain, m->sealed_len - CRY_SEAL_OVERHEAD);
-	get_addr(&r, &mt.to);
+	st_get_addr(&r, &mt.to);
 	unpack_str(&r, lang, sizeof lang);
 	t = unpack_blob(&r, &l);
 	if (r.bad || memchr(t, '\0', l) != NULL) {

@@ -41,6 +41,20 @@ typedef void (*store_done_fn)(void *arg, enum store_result r,
     int64_t report_id, int64_t mt_id);
 
 /* A report to write. Strings are copied. */
+/* Where routing sent a report (routing/route.h, gateway/intake.h). */
+#define STORE_QUEUES_MAX 4
+struct store_route {
+	const char *region, *cercle, *commune;	/* ids, or NULL */
+	const char *queues[STORE_QUEUES_MAX];	/* the first is the main one */
+	unsigned nqueues;
+	int urgent;
+	const char *flags;		/* NULL or "" for none */
+	/* The counted-once mark of its sender in its cell and epoch; NULL
+	 * when there is no sender to count (the report counts). */
+	const uint8_t *mark;
+	int64_t epoch;
+};
+
 struct store_report {
 	const char *link;
 	const char *channel;		/* "sms" or "ussd" */
@@ -53,6 +67,7 @@ struct store_report {
 	/* The reassembly key hash of a completed concatenated SMS, whose
 	 * waiting parts are deleted in the same transaction; or NULL. */
 	const uint8_t *msg_key;
+	const struct store_route *route;	/* NULL: no region, no queue */
 };
 
 /* A reply to put in the outbox. */
@@ -140,5 +155,59 @@ struct store_stats {
 const struct store_stats *store_stats(const struct store *s);
 /* Logs the counters and the writer's grouping (event=store_stats). */
 void store_log_stats(struct store *s);
+
+/* --- escalation, alerts, retention, the vault (store_priv.c) ------- */
+
+/*
+ * Retention, in seconds: narratives and event texts of reports closed
+ * more than keep_closed_s ago, audit details older than keep_audit_s,
+ * and the vault key of a case closed vault_after_close_s ago.
+ */
+void store_set_retention(struct store *s, int64_t keep_closed_s,
+    int64_t keep_audit_s, int64_t vault_after_close_s);
+
+/* esc: 1 alert now (marked escalated), 0 no (acknowledged, escalated
+ * already, not urgent), -1 the write failed (try again later). */
+typedef void (*store_escalate_fn)(void *arg, int64_t report_id, int esc);
+void store_escalate(struct store *s, int64_t report_id, store_escalate_fn fn,
+    void *arg);
+/* The urgent reports neither acknowledged nor escalated, with their main
+ * queue ("" if none); ids NULL if the read failed. At most
+ * NV_URGENT_PENDING_MAX; more says how many did not fit. */
+typedef void (*store_pending_fn)(void *arg, const int64_t *ids,
+    const char *const *queues, unsigned n, unsigned more);
+void store_urgent_pending(struct store *s, store_pending_fn fn, void *arg);
+
+/* Puts a message that no MO caused (an alert) in the outbox; fn gets its
+ * row id once committed, 0 if the write failed. */
+typedef void (*store_sent_fn)(void *arg, int64_t mt_id);
+void store_send(struct store *s, const struct store_mt *m, store_sent_fn fn,
+    void *arg);
+
+struct store_purged {
+	int64_t narratives, events, audit, shredded;
+};
+/* Applies retention now (store_set_retention), forgets counted-once
+ * marks of epochs before epoch, then truncates the WAL. */
+typedef void (*store_purge_fn)(void *arg, int status,
+    const struct store_purged *p);
+void store_purge(struct store *s, int64_t epoch, store_purge_fn fn,
+    void *arg);
+
+/*
+ * The vault (a reply path the citizen agreed to): e164 sealed under a new
+ * random key of its own, kept in the key store (db_attach_keys), never in
+ * the database. Destroyed at shred_at at the latest (for GBV at most
+ * NV_VAULT_GBV_MAX_S from now), or vault_after_close_s after the case
+ * is closed. fn's status: 1 done (put) or found (open, e164 set), 0 none
+ * or shredded, -1 failed; e164 is valid during the call only.
+ */
+typedef void (*store_vault_fn)(void *arg, int status, const char *e164);
+int store_vault_put(struct store *s, int64_t report_id, const char *e164,
+    int64_t shred_at, int gbv, store_vault_fn fn, void *arg);
+void store_vault_open(struct store *s, int64_t report_id, store_vault_fn fn,
+    void *arg);
+void store_vault_shred(struct store *s, int64_t report_id, store_vault_fn fn,
+    void *arg);
 
 #endif

@@ -315,7 +315,8 @@ add_queue(struct ld *l, struct routes *r, ynode qn, const char *tmpl,
 	q->readers = xstrdup(readers != NULL ? readers : "");
 	q->escalate_after = l->escalate_default;
 	if (get_bool(l, qn, "security_forces", &q->security_forces) != 0 ||
-	    get_uint(l, qn, "escalate_after", 60, 86400,
+	    get_uint(l, qn, "escalate_after", NV_ROUTE_ESCALATE_MIN_S,
+	    86400,
 	    &q->escalate_after) != 0)
 		return -1;
 	/* What these kinds are for is that security forces do not read them. */
@@ -362,7 +363,8 @@ load_queues(struct ld *l, struct routes *r, ynode root)
 	ynode seq = ydoc_get(l->d, root, "queues");
 
 	l->escalate_default = 900;
-	if (def != 0 && get_uint(l, def, "escalate_after", 60, 86400,
+	if (def != 0 && get_uint(l, def, "escalate_after",
+	    NV_ROUTE_ESCALATE_MIN_S, 86400,
 	    &l->escalate_default) != 0)
 		return -1;
 	if (ydoc_kind(l->d, seq) != Y_SEQ || ydoc_count(l->d, seq) == 0)

@@ -9,6 +9,8 @@
  *   numvert [-c FILE] restore FILE       replace the database (numvertd
  *                                        stopped)
  *   numvert [-c FILE] status             rows per table, no content
+ *   numvert [-c FILE] purge              apply retention now (numvertd
+ *                                        may run; it does the same hourly)
  *
  * Exit status: 0 done, 1 the operation failed, 2 bad usage or
  * configuration.
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/lockfile.h"
 #include "base/xmalloc.h"
@@ -42,6 +45,9 @@ usage(FILE *fp)
 	    "  restore FILE      replace the database with a backup (stop\n"
 	    "                    numvertd first)\n"
 	    "  status            how many reports, waiting parts and outbox rows\n"
+	    "  purge             erase now what retention allows: narratives of\n"
+	    "                    reports closed retention_days ago, old audit\n"
+	    "                    details, reply paths due for shredding\n"
 	    "  -c FILE           configuration (default: the built-in demo one)\n");
 }
 
@@ -75,6 +81,58 @@ open_db(const struct cfg *c, struct db **db, char **cause)
 {
 	return db_open(c->db_path, c->db_synchronous ? DB_SYNC_NORMAL :
 	    DB_SYNC_FULL, db, cause);
+}
+
+/* Shreds up to a batch of due vault keys; the number in *n. */
+static int
+shred_due(struct db *db, const struct cfg *c, int64_t now, int64_t *n)
+{
+	int64_t ids[256];
+	unsigned k = 0;
+
+	if (db_vault_due(db, now, now - (int64_t)c->vault_days_after_close *
+	    86400, ids, 256, &k) != 0)
+		return -1;
+	for (unsigned i = 0; i < k; i++)
+		if (db_vault_shred(db, ids[i], now) != 0)
+			return -1;
+	*n = k;
+	return 0;
+}
+
+static int
+cmd_purge(const struct cfg *c)
+{
+	struct db *db;
+	struct db_purged p;
+	int64_t now = time(NULL), shredded = 0, n = 0;
+	char *cause = NULL;
+
+	if (open_db(c, &db, &cause) != 0 ||
+	    db_attach_keys(db, c->vault_file, &cause) != 0) {
+		db_close(db);
+		return fail("purge", cause);
+	}
+	if (db_begin(db) != 0 || db_purge(db, now - (int64_t)c->retention_days *
+	    86400, now - (int64_t)c->audit_retention_days * 86400, &p) != 0)
+		goto fail;
+	do {
+		if (shred_due(db, c, now, &n) != 0)
+			goto fail;
+		shredded += n;
+	} while (n == 256);
+	if (db_commit(db) != 0 || db_checkpoint(db, DB_CKPT_TRUNCATE) != 0)
+		goto fail;
+	printf("narratives %" PRId64 "\nevents %" PRId64 "\naudit_details %"
+	    PRId64 "\nvault_keys %" PRId64 "\n", p.narratives, p.events,
+	    p.audit, shredded);
+	db_close(db);
+	return 0;
+fail:
+	cause = xstrdup(db_error(db));
+	db_rollback(db);
+	db_close(db);
+	return fail("purge", cause);
 }
 
 static int
@@ -170,6 +228,8 @@ main(int argc, char **argv)
 		rc = cmd_keygen(c, arg);
 	} else if (strcmp(cmd, "status") == 0 && arg == NULL) {
 		rc = cmd_status(c);
+	} else if (strcmp(cmd, "purge") == 0 && arg == NULL) {
+		rc = cmd_purge(c);
 	} else if (strcmp(cmd, "backup") == 0 && arg != NULL) {
 		rc = cmd_backup(c, arg);
 	} else if (strcmp(cmd, "restore") == 0 && arg != NULL) {

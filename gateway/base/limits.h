@@ -123,6 +123,28 @@
 /* Jobs the database writer commits in one group. */
 #define NV_DB_GROUP_MAX 256u
 
+/*
+ * Urgent reports re-armed for escalation at start. More waiting than
+ * this means nobody triages at all: the rest are escalated by the next
+ * start, and the count is logged.
+ */
+#define NV_URGENT_PENDING_MAX 4096u
+
+/*
+ * Shortest escalate_after a queue may have (seconds). Minutes are usual;
+ * a second is allowed so that tests need not wait.
+ */
+#define NV_ROUTE_ESCALATE_MIN_S 1u
+
+/* Urgent reports whose escalation timer runs at once (memory bound). */
+#define NV_ESCALATIONS_MAX 65536u
+
+/*
+ * A GBV survivor's reply path lives at most 7 days, even opted in
+ * (reporting-anchors.md B.2: the opt-in expires).
+ */
+#define NV_VAULT_GBV_MAX_S (7 * 86400)
+
 /* --- text ---------------------------------------------------------- */
 
 /*

@@ -71,7 +71,12 @@ set_addrs(struct sim_mo *mo, const char *from, const char *to,
 	}
 	smpp_pdu_init(&mo->pdu, 0, 0);
 	mo->payload_len = 0;
-	mo->pdu.source_addr_ton = TON_INTL;
+	/*
+	 * The forms carriers deliver a sender in: "+223..." or "223..."
+	 * international, "00223..." unknown, 8 digits national (Mali).
+	 */
+	mo->pdu.source_addr_ton = from[0] == '0' && from[1] == '0' ? 0 :
+	    strlen(from) == 8 ? 2 : TON_INTL;
 	mo->pdu.source_addr_npi = NPI_ISDN;
 	snprintf(mo->pdu.source_addr, sizeof mo->pdu.source_addr, "%s", from);
 	snprintf(mo->pdu.destination_addr, 21, "%s", to);

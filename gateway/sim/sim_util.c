@@ -114,12 +114,12 @@ sim_status_parse(const char *s, uint32_t *out)
 int
 sim_valid_addr(const char *s)
 {
-	size_t n = 0;
+	size_t n = s[0] == '+';
 
 	for (; s[n] != '\0'; n++)
 		if (s[n] < '0' || s[n] > '9' || n >= SIM_ADDR_MAX)
 			return 0;
-	return n > 0;
+	return n > (size_t)(s[0] == '+');
 }
 
 int

@@ -52,7 +52,7 @@ int sim_parse_uint(const char *s, unsigned long min, unsigned long max,
 /* Parses a status: "ESME_RTHROTTLED" or a number ("0x58", "88"). */
 int sim_status_parse(const char *s, uint32_t *out);
 
-/* 1 if s is 1..SIM_ADDR_MAX decimal digits. */
+/* 1 if s is 1..SIM_ADDR_MAX decimal digits, maybe after a '+'. */
 int sim_valid_addr(const char *s);
 
 /* Prints "prog cmd: msg" to stderr for a usage error; returns exit 2. */

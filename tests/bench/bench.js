@@ -60,7 +60,8 @@ let confs = 0;
 function conf(links, level = 'warn', main = '') {
   const n = confs++;
   return `[numvertd]\nlog_level = ${level}\nstats_interval = 0\nshutdown_grace = 1s\n` +
-    `db_path = ${path.join(tmp, `db-${n}.sqlite`)}\nkey_file = ${path.join(tmp, `db-${n}.keys`)}\n${main}\n` + links.join('\n');
+    `db_path = ${path.join(tmp, `db-${n}.sqlite`)}\nkey_file = ${path.join(tmp, `db-${n}.keys`)}\n` +
+    `epoch_key_file = ${path.join(tmp, `db-${n}.epoch`)}\nvault_file = ${path.join(tmp, `db-${n}.vault`)}\n${main}\n` + links.join('\n');
 }
 
 // One round-trip run against `kind` (numvertd or echo-esme). o.links:

@@ -17,6 +17,7 @@ my $dir = tempdir(CLEANUP => 1);
 open my $c, '>', "$dir/n.conf" or die;
 print $c "[numvertd]\nlog_level = debug\nstats_interval = 0\nshutdown_grace = 2s\n",
     "db_path = $dir/numvert.db\nkey_file = $dir/numvert.keys\n",
+    "epoch_key_file = $dir/numvert.epoch\nvault_file = $dir/numvert.vault\n",
     "[link perl]\nmode = server\nlisten = 127.0.0.1:0\nsystem_id = perl\npassword = secret12\n";
 close $c;
 

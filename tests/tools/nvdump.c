@@ -5,6 +5,8 @@
  * the key file, non-printable octets as \xNN), then the outbox counts:
  *
  *   report ID CHANNEL INCOMPLETE NARRATIVE
+ *   route ID region=R cercle=C commune=M queues=Q1,Q2 urgent=N counted=N
+ *         flags=F category=K      (one line, "-" for none)
  *   mt ID queued attempts=N next_attempt=UNIXTIME status=0xNN
  *   outbox queued|done|failed N
  *
@@ -15,6 +17,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "db/db.h"
 #include "routing/crypto.h"
@@ -23,8 +26,33 @@
 
 struct dump {
 	const struct keys *ks;
+	struct db *db;
 	int bad;
 };
+
+static void
+queue_one(void *arg, const char *q)
+{
+	char *list = arg;
+	size_t n = strlen(list);
+
+	snprintf(list + n, 256 - n, "%s%s", n > 0 ? "," : "", q);
+}
+
+#define DASH(s) ((s) != NULL && (s)[0] != '\0' ? (s) : "-")
+
+static void
+route_line(struct dump *d, const struct db_report *r)
+{
+	char list[256] = "";
+
+	if (db_report_queues(d->db, r->id, queue_one, list) < 0)
+		d->bad++;
+	printf("route %" PRId64 " region=%s cercle=%s commune=%s queues=%s "
+	    "urgent=%d counted=%d flags=%s category=%s\n", r->id,
+	    DASH(r->region), DASH(r->cercle), DASH(r->commune), DASH(list),
+	    r->urgent, r->counted, DASH(r->flags), DASH(r->category));
+}
 
 static void
 print_escaped(const char *s, size_t len)
@@ -51,11 +79,13 @@ one(void *arg, const struct db_report *r)
 		printf("report %" PRId64 " %s %d <does not open>\n", r->id,
 		    r->channel, r->incomplete);
 		d->bad++;
+		route_line(d, r);
 		return;
 	}
 	printf("report %" PRId64 " %s %d ", r->id, r->channel, r->incomplete);
 	print_escaped(text, len);
 	putchar('\n');
+	route_line(d, r);
 	cry_wipe(text, len);
 	free(text);
 }
@@ -73,7 +103,7 @@ int
 main(int argc, char **argv)
 {
 	static const char *const state[] = { "queued", "done", "failed" };
-	struct dump d = { NULL, 0 };
+	struct dump d = { NULL, NULL, 0 };
 	struct keys *ks;
 	struct db *db;
 	char *cause = NULL;
@@ -89,6 +119,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	d.ks = ks;
+	d.db = db;
 	if (db_report_each(db, one, &d) != 0)
 		d.bad++;
 	if (db_mt_each_queued(db, queued, NULL) != 0)

@@ -106,9 +106,10 @@ got_report(void *arg, const struct db_report *r)
 }
 
 static void
-got_id(void *arg, int64_t id)
+got_id(void *arg, int64_t id, const char *queue)
 {
 	*(int64_t *)arg = id;
+	assert_string_equal(queue, "gao");
 }
 
 static void
@@ -241,11 +242,11 @@ test_vault_and_shredding(void **state)
 	assert_false(file_holds(bk, ka, sizeof ka));
 	assert_true(file_holds(f->ks, ka, sizeof ka));
 
-	assert_int_equal(db_vault_due(f->db, 999, ids, 4, &n), 0);
+	assert_int_equal(db_vault_due(f->db, 999, 0, ids, 4, &n), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(db_vault_shred_by(f->db, b, 900), 0);
 	assert_int_equal(db_vault_shred_by(f->db, b, 4000), 0);	/* never later */
-	assert_int_equal(db_vault_due(f->db, 1000, ids, 4, &n), 0);
+	assert_int_equal(db_vault_due(f->db, 1000, 0, ids, 4, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(ids[0], b);
 	assert_int_equal(ids[1], a);
@@ -257,7 +258,13 @@ test_vault_and_shredding(void **state)
 	/* The shredded key is gone from the key store file, overwritten. */
 	assert_false(file_holds(f->ks, ka, sizeof ka));
 	assert_true(file_holds(f->ks, kb, sizeof kb));
-	assert_int_equal(db_vault_due(f->db, 1000, ids, 4, &n), 0);
+	assert_int_equal(db_vault_due(f->db, 1000, 0, ids, 4, &n), 0);
+	assert_int_equal(n, 1);
+	/* Closure brings it forward: closed at 2000, due 30 s later. */
+	assert_int_equal(db_report_set_status(f->db, b, "closed", 2000), 0);
+	assert_int_equal(db_vault_due(f->db, 800, 2000 - 30, ids, 4, &n), 0);
+	assert_int_equal(n, 0);		/* (its shred_at is 900) */
+	assert_int_equal(db_vault_due(f->db, 800, 2001, ids, 4, &n), 0);
 	assert_int_equal(n, 1);
 	free(bk);
 	free(cause);
@@ -330,5 +337,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
 	};
 
-	return cmocka_run_group_tests_name("db_privacy", tests, NULL, NULL);
+	if (getenv("CMOCKA_MESSAGE_OUTPUT") == NULL)
+		cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests_name("db_privacy", tests, NULL, NULL) != 0;
 }

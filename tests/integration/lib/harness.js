@@ -127,7 +127,13 @@ function numvertd(confText, dir) {
   dir = dir || tmpdir();
   const conf = path.join(dir, 'numvertd.conf');
   if (!/^db_path\s*=/m.test(confText)) {
-    const store = `db_path = ${path.join(dir, 'numvert.db')}\nkey_file = ${path.join(dir, 'numvert.keys')}\n`;
+    const store = `db_path = ${path.join(dir, 'numvert.db')}\nkey_file = ${path.join(dir, 'numvert.keys')}\n` +
+      `epoch_key_file = ${path.join(dir, 'numvert.epoch')}\nvault_file = ${path.join(dir, 'numvert.vault')}\n` +
+      (/^region_data\s*=/m.test(confText) ? '' : `region_data = ${path.join(TOP, 'data/geo/mali-2016.yaml')}\n`) +
+      (/^routing_file\s*=/m.test(confText) ? '' : `routing_file = ${path.join(TOP, 'data/routing.yaml')}\n`) +
+      // Tests replay fixtures from one number many times: the highest
+      // limits, unless a test is about them (routing.t).
+      (/^rate_per_hour\s*=/m.test(confText) ? '' : 'rate_per_hour = 32\nrate_per_day = 32\n');
     confText = /^\[numvertd\]\n/m.test(confText) ? confText.replace(/^\[numvertd\]\n/m, `[numvertd]\n${store}`) :
       `[numvertd]\n${store}` + confText;
   }

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Intake: what numvertd decides about a message before it is written,
+ * without keeping who sent it. The sender's address is normalised to
+ * E.164 (routing/phone.h) only to compute its pseudonym under the epoch
+ * key (routing/pseudo.h), then wiped; the pseudonym feeds the rate
+ * limits and flood alerts (routing/ratelimit.h) and the statistics'
+ * "counted once" mark, and is never stored. The region comes from the
+ * number dialled (one toll-free number per region) and, more precisely,
+ * from place names in the text (routing/geo.h); the queues and urgency
+ * from the routing rules (routing/route.h).
+ *
+ * A report over its sender's rate limit is still a report: it is stored,
+ * flagged over_limit, and not answered (spend control: DESIGN 5).
+ */
+#ifndef NV_INTAKE_H
+#define NV_INTAKE_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+#include "mt.h"
+#include "routing/route.h"
+
+struct geo;
+struct logger;
+struct pseudo;
+struct rl;
+
+struct intake_deps {
+	struct logger *log;
+	const struct geo *geo;
+	const struct routes *routes;
+	struct pseudo *ps;		/* may be rotated by the caller */
+	struct rl *rl;
+	const uint8_t *mark_key;	/* keys the counted-once marks */
+	int64_t epoch_len_s;
+};
+
+/* What intake decided for one report. Strings live as long as routes. */
+struct intake_res {
+	const char *region, *cercle, *commune;	/* ids, or NULL */
+	struct route_out route;			/* queues and urgency */
+	char flags[48];				/* "" or over_limit,... */
+	int reply;				/* send the confirmation */
+	int has_mark;				/* a pseudonym was made */
+	uint8_t mark[DB_HASH_LEN];		/* counted-once mark */
+	int64_t epoch;				/* the mark's epoch */
+};
+
+struct intake;
+
+/* deps are borrowed and must outlive the intake. */
+struct intake *intake_new(const struct intake_deps *deps);
+void intake_free(struct intake *in);
+
+/*
+ * Decides for an SMS report from a (the MO's reply address: a->to is
+ * the sender, a->from the number dialled) of category with text at now.
+ * Returns 0, or -1 for a category the routing data does not know.
+ */
+int intake_report(struct intake *in, const struct mt_addr *a,
+    const char *category, const char *text, int64_t now,
+    struct intake_res *out);
+
+/* Counts a message that is not a report (a USSD step) for flood alerts. */
+void intake_message(struct intake *in, const struct mt_addr *a, int64_t now);
+
+#endif

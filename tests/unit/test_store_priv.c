@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The store's privacy jobs (gateway/store_priv.c) on a real database
+ * with its key store and writer thread: the vault and crypto-shredding
+ * (after the case key is destroyed the reply path fails, and the
+ * ciphertext kept in a backup opens with nothing numvertd still holds),
+ * the GBV limit on a reply path's life, escalation once per report,
+ * alerts through the outbox, and retention.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "config.h"
+#include "db/db.h"
+#include "db/db_int.h"
+#include "routing/crypto.h"
+#include "routing/keys.h"
+#include "store.h"
+
+struct env {
+	char dir[32], db_path[64], key_path[64], ks_path[64];
+	struct event_base *base;
+	struct cfg *cfg;
+	struct keys *ks;
+	struct db *db;
+	struct store *s;
+};
+
+/* What a job reported back. */
+struct got {
+	int n, status, esc;
+	int64_t id;
+	char e164[32];
+	struct store_purged p;
+};
+
+static void
+wait_n(struct env *e, struct got *g, int n)
+{
+	for (int i = 0; i < 10000 && g->n < n; i++)
+		event_base_loop(e->base, EVLOOP_ONCE | EVLOOP_NONBLOCK), usleep(200);
+	assert_int_equal(g->n, n);
+}
+
+static void
+start(struct env *e)
+{
+	char *cause = NULL;
+
+	assert_int_equal(db_open(e->db_path, DB_SYNC_FULL, &e->db, &cause), 0);
+	assert_int_equal(db_attach_keys(e->db, e->ks_path, &cause), 0);
+	e->s = store_new(e->base, NULL, e->db, e->ks, e->cfg, &cause);
+	if (e->s == NULL)
+		fail_msg("store_new: %s", cause);
+	store_set_retention(e->s, 90 * 86400, 365 * 86400, 30 * 86400);
+}
+
+static void
+stop(struct env *e)
+{
+	store_free(e->s);
+	db_close(e->db);
+	e->s = NULL;
+	e->db = NULL;
+}
+
+static int
+setup(void **state)
+{
+	struct env *e = calloc(1, sizeof *e);
+	char *cause = NULL;
+
+	evthread_use_pthreads();
+	snprintf(e->dir, sizeof e->dir, "/tmp/nv-sp-XXXXXX");
+	if (cry_init() != 0 || mkdtemp(e->dir) == NULL)
+		return -1;
+	snprintf(e->db_path, sizeof e->db_path, "%s/t.db", e->dir);
+	snprintf(e->key_path, sizeof e->key_path, "%s/t.keys", e->dir);
+	snprintf(e->ks_path, sizeof e->ks_path, "%s/t.vault", e->dir);
+	if (keys_generate(e->key_path, &cause) != 0 ||
+	    (e->ks = keys_load(e->key_path, &cause)) == NULL ||
+	    cfg_load_embedded(&e->cfg, &cause) != 0)
+		return -1;
+	e->base = event_base_new();
+	start(e);
+	*state = e;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct env *e = *state;
+	char cmd[96];
+
+	if (e->s != NULL)
+		stop(e);
+	keys_free(e->ks);
+	cfg_free(e->cfg);
+	event_base_free(e->base);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", e->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(e);
+	return 0;
+}
+
+static void
+on_report(void *arg, enum store_result r, int64_t report_id, int64_t mt_id)
+{
+	struct got *g = arg;
+
+	(void)mt_id;
+	g->n++;
+	g->status = r == STORE_OK ? 0 : -1;
+	g->id = report_id;
+}
+
+static int64_t
+add_report(struct env *e, int urgent)
+{
+	struct store_route rt = { .region = "gao", .queues = { "gao",
+	    "national-eod" }, .nqueues = urgent ? 2 : 1, .urgent = urgent };
+	struct store_report r = { .link = "orange", .channel = "sms",
+	    .category = urgent ? "ied" : "arms_seen", .text = "texte",
+	    .len = 5, .route = &rt };
+	struct got g = { 0 };
+
+	store_report(e->s, &r, NULL, on_report, &g);
+	wait_n(e, &g, 1);
+	assert_int_equal(g.status, 0);
+	return g.id;
+}
+
+static void
+on_vault(void *arg, int status, const char *e164)
+{
+	struct got *g = arg;
+
+	g->n++;
+	g->status = status;
+	snprintf(g->e164, sizeof g->e164, "%s", e164 != NULL ? e164 : "");
+}
+
+/* The sealed number of report id, read from a database file. */
+static size_t
+sealed_in(const char *path, int64_t id, uint8_t *out, size_t size)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	size_t n = 0;
+
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT sealed FROM vault "
+	    "WHERE report_id = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_blob(st, 0)) {
+		n = (size_t)sqlite3_column_bytes(st, 0);
+		assert_true(n <= size);
+		memcpy(out, sqlite3_column_blob(st, 0), n);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return n;
+}
+
+/* Tries every key of the key store file and of the key file on blob. */
+static int
+opens_with_any(struct env *e, int64_t id, const uint8_t *blob, size_t len)
+{
+	static const char *const names[] = { KEY_STORE, KEY_DEDUP };
+	uint8_t ad[64], plain[64];
+	size_t adlen = 0;
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	int opened = 0;
+
+	memcpy(ad, "vault", 5);
+	adlen = 5;
+	for (int i = 0; i < 8; i++)
+		ad[adlen++] = (uint8_t)((uint64_t)id >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		ad[adlen++] = 0;
+	assert_int_equal(sqlite3_open(e->ks_path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT key FROM case_keys",
+	    -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if (sqlite3_column_bytes(st, 0) == CRY_KEY_LEN &&
+		    cry_open(sqlite3_column_blob(st, 0), ad, adlen, blob, len,
+		    plain) == 0)
+			opened++;
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		for (uint32_t kid = 0; kid < 8; kid++) {
+			const uint8_t *k = keys_find(e->ks, names[i], kid);
+
+			if (k != NULL && cry_open(k, ad, adlen, blob, len,
+			    plain) == 0)
+				opened++;
+		}
+	return opened;
+}
+
+static void
+test_crypto_shredding(void **state)
+{
+	struct env *e = *state;
+	int64_t id = add_report(e, 0), other = add_report(e, 0);
+	char *bk = NULL, *cause = NULL;
+	struct db *reader;
+	uint8_t blob[128];
+	size_t len;
+	struct got g = { 0 };
+
+	assert_int_equal(store_vault_put(e->s, id, "+22370000071",
+	    time(NULL) + 3600, 0, on_vault, &g), 0);
+	assert_int_equal(store_vault_put(e->s, other, "+22370000072",
+	    time(NULL) + 3600, 0, on_vault, &g), 0);
+	wait_n(e, &g, 2);
+	assert_int_equal(g.status, 1);
+	store_vault_open(e->s, id, on_vault, &g);
+	wait_n(e, &g, 3);
+	assert_int_equal(g.status, 1);
+	assert_string_equal(g.e164, "+22370000071");
+
+	/* A backup made while the path lived holds its ciphertext. */
+	bk = calloc(1, 96);
+	snprintf(bk, 96, "%s/before.db", e->dir);
+	assert_int_equal(db_open(e->db_path, DB_SYNC_FULL, &reader, &cause), 0);
+	assert_int_equal(db_backup(reader, bk, &cause), 0);
+	db_close(reader);
+	len = sealed_in(bk, id, blob, sizeof blob);
+	assert_true(len > CRY_SEAL_OVERHEAD);
+	assert_int_equal(opens_with_any(e, id, blob, len), 1);	/* its key */
+
+	store_vault_shred(e->s, id, on_vault, &g);
+	wait_n(e, &g, 4);
+	store_vault_open(e->s, id, on_vault, &g);
+	wait_n(e, &g, 5);
+	assert_int_equal(g.status, 0);		/* the reply path is gone */
+	assert_string_equal(g.e164, "");
+	assert_int_equal(sealed_in(e->db_path, id, blob + 64, 64), 0);
+	/* Nothing numvertd holds opens the old copy any more. */
+	assert_int_equal(opens_with_any(e, id, blob, len), 0);
+	/* The other case is untouched, and also survives a restart. */
+	stop(e);
+	start(e);
+	store_vault_open(e->s, other, on_vault, &g);
+	wait_n(e, &g, 6);
+	assert_int_equal(g.status, 1);
+	assert_string_equal(g.e164, "+22370000072");
+	free(bk);
+}
+
+static void
+test_gbv_path_lives_7_days_at_most(void **state)
+{
+	struct env *e = *state;
+	int64_t id = add_report(e, 0), now = time(NULL);
+	struct got g = { 0 };
+	int64_t ids[4];
+	unsigned n = 0;
+
+	assert_int_equal(store_vault_put(e->s, id, "+22370000073",
+	    now + 30 * 86400, 1, on_vault, &g), 0);
+	wait_n(e, &g, 1);
+	stop(e);
+	assert_int_equal(db_open(e->db_path, DB_SYNC_FULL, &e->db, NULL), 0);
+	assert_int_equal(db_attach_keys(e->db, e->ks_path, NULL), 0);
+	assert_int_equal(db_vault_due(e->db, now + 7 * 86400 + 5, 0, ids, 4,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_vault_due(e->db, now + 7 * 86400 - 5, 0, ids, 4,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	db_close(e->db);
+	start(e);
+}
+
+static void
+on_esc(void *arg, int64_t report_id, int esc)
+{
+	struct got *g = arg;
+
+	g->n++;
+	g->esc = esc;
+	g->id = report_id;
+}
+
+static void
+on_pending(void *arg, const int64_t *ids, const char *const *queues,
+    unsigned n, unsigned more)
+{
+	struct got *g = arg;
+
+	g->n++;
+	assert_non_null(ids);
+	assert_int_equal(more, 0);
+	g->status = (int)n;
+	if (n > 0) {
+		g->id = ids[0];
+		assert_string_equal(queues[0], "gao");
+	}
+}
+
+static void
+on_sent(void *arg, int64_t mt_id)
+{
+	struct got *g = arg;
+
+	g->n++;
+	g->id = mt_id;
+}
+
+static void
+test_escalation_once_and_alert(void **state)
+{
+	struct env *e = *state;
+	int64_t urgent = add_report(e, 1);
+	struct store_mt mt = { .link = "orange", .to = { .to = "22370000099",
+	    .to_ton = 1, .to_npi = 1 }, .text = "alerte", .lang = "fr" };
+	struct got g = { 0 };
+
+	(void)add_report(e, 0);
+	store_urgent_pending(e->s, on_pending, &g);
+	wait_n(e, &g, 1);
+	assert_int_equal(g.status, 1);
+	assert_int_equal(g.id, urgent);
+	store_escalate(e->s, urgent, on_esc, &g);
+	wait_n(e, &g, 2);
+	assert_int_equal(g.esc, 1);
+	store_escalate(e->s, urgent, on_esc, &g);
+	wait_n(e, &g, 3);
+	assert_int_equal(g.esc, 0);		/* once only */
+	store_urgent_pending(e->s, on_pending, &g);
+	wait_n(e, &g, 4);
+	assert_int_equal(g.status, 0);
+	store_send(e->s, &mt, on_sent, &g);
+	wait_n(e, &g, 5);
+	assert_true(g.id > 0);
+}
+
+static void
+on_purge(void *arg, int status, const struct store_purged *p)
+{
+	struct got *g = arg;
+
+	g->n++;
+	g->status = status;
+	g->p = *p;
+}
+
+static void
+test_retention(void **state)
+{
+	struct env *e = *state;
+	int64_t old = add_report(e, 0), recent = add_report(e, 0);
+	int64_t now = time(NULL);
+	struct got g = { 0 };
+	struct db *w;
+
+	assert_int_equal(store_vault_put(e->s, old, "+22370000074", now + 86400
+	    * 365, 0, on_vault, &g), 0);
+	wait_n(e, &g, 1);
+	/* An operator closed one 100 days ago, the other yesterday. */
+	assert_int_equal(db_open(e->db_path, DB_SYNC_FULL, &w, NULL), 0);
+	assert_int_equal(db_report_set_status(w, old, "closed",
+	    now - 100 * 86400), 0);
+	assert_int_equal(db_report_set_status(w, recent, "closed",
+	    now - 86400), 0);
+	db_close(w);
+	store_purge(e->s, now, on_purge, &g);
+	wait_n(e, &g, 2);
+	assert_int_equal(g.status, 0);
+	assert_int_equal(g.p.narratives, 1);
+	assert_int_equal(g.p.shredded, 1);	/* closed > 30 days ago */
+	store_vault_open(e->s, old, on_vault, &g);
+	wait_n(e, &g, 3);
+	assert_int_equal(g.status, 0);
+	store_purge(e->s, now, on_purge, &g);
+	wait_n(e, &g, 4);
+	assert_int_equal(g.p.narratives + g.p.shredded, 0);
+}
+
+int
+main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_crypto_shredding, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_gbv_path_lives_7_days_at_most, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_escalation_once_and_alert,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retention, setup,
+		    teardown),
+	};
+
+	if (getenv("CMOCKA_MESSAGE_OUTPUT") == NULL)
+		cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests_name("store_priv", tests, NULL, NULL) != 0;
+}
