@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/lockfile.h"
 #include "base/xmalloc.h"
@@ -28,6 +29,7 @@
 #include "db/db.h"
 #include "routing/crypto.h"
 #include "routing/keys.h"
+#include "routing/pseudo.h"
 
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
@@ -59,6 +61,29 @@ fail(const char *what, char *cause)
 	return EXIT_FAIL;
 }
 
+/*
+ * The pseudonym key of the current epoch, unless there is one: numvertd
+ * would make it at start, but keygen is where an operator expects keys
+ * with safe permissions to appear. It is never to be copied.
+ */
+static int
+keygen_epoch(const struct cfg *c)
+{
+	struct pseudo *p;
+	char *cause = NULL;
+
+	if (access(c->epoch_key_file, F_OK) == 0)
+		return 0;
+	p = pseudo_open(c->epoch_key_file, c->pseudonym_epoch_ms / 1000,
+	    time(NULL), &cause);
+	if (p == NULL)
+		return fail("keygen", cause);
+	pseudo_free(p);
+	printf("%s: the pseudonym key of this epoch (mode 0600; replaced at "
+	    "each epoch's end;\nnever back it up).\n", c->epoch_key_file);
+	return 0;
+}
+
 static int
 cmd_keygen(const struct cfg *c, const char *path)
 {
@@ -73,7 +98,7 @@ cmd_keygen(const struct cfg *c, const char *path)
 	printf("%s: new keys (mode 0600). Keep a copy apart from the database "
 	    "backups:\nwithout it nothing sealed in the database can be "
 	    "read.\n", path);
-	return 0;
+	return keygen_epoch(c);
 }
 
 static int

@@ -123,6 +123,14 @@ h.run('privacy: no phone number anywhere', async () => {
   ok(routes.every((l) => / region=gao cercle=gao\.ansongo /.test(l) && / queues=gao /.test(l)),
     'each routed to Gao (Ansongo named in the text), queue gao only', routes.join('\n'));
   ok(routes.every((l) => / counted=1 /.test(l)), 'each counted (one report per sender)');
+  // Keys others could read are refused at start, with the reason.
+  const epoch = path.join(dir, 'numvert.epoch');
+  fs.chmodSync(epoch, 0o644);
+  const d2 = h.numvertd(conf, dir);
+  const r2 = await d2.exited;
+  ok(r2.code === 2 && d2.lines.some((l) => /event=start_failed .*numvert\.epoch/.test(l)),
+    'an epoch key file others can read: exit 2, named', d2.lines.join('\n'));
+  fs.chmodSync(epoch, 0o600);
   ok(d.lines.concat(s.out).length > 0 && !d.lines.some((l) => /2237000006\d|2235200006\d|2238500006\d/.test(l)),
     'no number in the log after the restart either');
 }, 120);
