@@ -37,7 +37,8 @@ struct intake_deps {
 	int64_t epoch_len_s;
 };
 
-/* What intake decided for one report. Strings live as long as routes. */
+/* What intake decided for one report. Strings live as long as the
+ * routing data and the geography (both freed together, privacy.c). */
 struct intake_res {
 	const char *region, *cercle, *commune;	/* ids, or NULL */
 	struct route_out route;			/* queues and urgency */
