@@ -391,6 +391,10 @@ test_match_text(void **state)
 	match(geo_a, "VBG a DJENNE", "mopti", "mopti.djenne", NULL);
 	match(geo_a, "n'tillit", "gao", "gao.gao", "gao.gao.intillit");
 	match(geo_b, "Kita ARME", "kita", "kita.kita", NULL);
+	/* Bambara spellings (draft aliases), with ɛ and ɔ. */
+	match(geo_a, "marifa bɛ Bamakɔ", "bamako", NULL, NULL);
+	match(geo_b, "marifa bɛ MƆPTI", "mopti", "mopti.mopti", NULL);
+	match(geo_a, "Kayi", "kayes", NULL, NULL);
 	/* Common words count only after a qualifier. */
 	match(geo_a, "c'est-à-dire rien", NULL, NULL, NULL);
 	match(geo_a, "un san", NULL, NULL, NULL);
