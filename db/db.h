@@ -246,9 +246,14 @@ int db_report_escalate(struct db *db, int64_t id, int64_t at);
  * with its main queue (may be NULL). */
 int db_urgent_each(struct db *db,
     void (*fn)(void *arg, int64_t id, const char *queue), void *arg);
-/* 1 if mark is new (the report counts), 0 if already there, -1. */
-int db_counted_mark(struct db *db, const uint8_t mark[DB_HASH_LEN],
+/* The counted-once marks: appended (the caller knows it is new), read
+ * back at start. */
+#define DB_MARK_LEN 16
+int db_counted_add(struct db *db, const uint8_t mark[DB_MARK_LEN],
     int64_t epoch);
+int db_counted_each(struct db *db,
+    void (*fn)(void *arg, const uint8_t mark[DB_MARK_LEN], int64_t epoch),
+    void *arg);
 /* Forgets the marks of epochs before epoch (their key is gone). */
 int db_counted_expire(struct db *db, int64_t epoch);
 

@@ -83,15 +83,32 @@ db_urgent_each(struct db *db,
 }
 
 int
-db_counted_mark(struct db *db, const uint8_t mark[DB_HASH_LEN], int64_t epoch)
+db_counted_add(struct db *db, const uint8_t mark[DB_MARK_LEN], int64_t epoch)
 {
 	sqlite3_stmt *st = db_use(db, DB_ST_COUNTED_MARK);
 
-	db_bind_blob(db, st, "$mark", mark, DB_HASH_LEN);
+	db_bind_blob(db, st, "$mark", mark, DB_MARK_LEN);
 	db_bind_i64(db, st, "$epoch", epoch);
-	if (db_run(db, st) != 0)
-		return -1;
-	return sqlite3_changes(db->h) > 0 ? 1 : 0;
+	return db_run(db, st);
+}
+
+int
+db_counted_each(struct db *db,
+    void (*fn)(void *arg, const uint8_t mark[DB_MARK_LEN], int64_t epoch),
+    void *arg)
+{
+	sqlite3_stmt *st = db_use(db, DB_ST_COUNTED_EACH);
+	const uint8_t *p;
+	size_t n;
+	int rc;
+
+	while ((rc = db_step(db, st)) == 1) {
+		p = db_col_blob(st, 0, &n);
+		if (p != NULL && n == DB_MARK_LEN)
+			fn(arg, p, sqlite3_column_int64(st, 1));
+	}
+	db_done(st);
+	return rc;
 }
 
 int

@@ -188,12 +188,18 @@ static const char v1_to_v2[] =
 "  WHERE closed_at IS NOT NULL AND narrative IS NOT NULL;\n"
 "\n"
 "-- The statistics' \"counted once\" rule: one mark per reporter, cell\n"
-"-- and epoch, a keyed hash under the epoch's pseudonym key (destroyed\n"
-"-- with the epoch; its marks are deleted then).\n"
+"-- and epoch, a keyed hash of the epoch's pseudonym (whose key is\n"
+"-- destroyed with the epoch; its marks are deleted then). Appended\n"
+"-- only: numvertd keeps the set in memory (a unique index on random\n"
+"-- hashes would dirty a random page per report).\n"
 "CREATE TABLE counted (\n"
-"  mark BLOB PRIMARY KEY,      -- keyed hash of pseudonym, category, region\n"
+"  id INTEGER PRIMARY KEY,     -- order written\n"
+"  mark BLOB NOT NULL,         -- keyed hash of pseudonym, category,\n"
+"                              -- region and epoch (16 octets)\n"
 "  epoch INTEGER NOT NULL      -- the epoch's start, Unix seconds\n"
-") WITHOUT ROWID;\n"
+");\n"
+"-- Expiry deletes by epoch.\n"
+"CREATE INDEX counted_epoch ON counted (epoch);\n"
 "\n"
 "-- The reply path: a citizen's number, only where a reply is needed and\n"
 "-- the citizen agreed, sealed under a key of its own that lives in the\n"
@@ -253,7 +259,7 @@ static const struct {
 	{ "audit", 1, "id at actor action object detail prev hash "
 	    "detail_hash" },
 	{ "report_queues", 2, "queue report_id" },
-	{ "counted", 2, "mark epoch" },
+	{ "counted", 2, "id mark epoch" },
 	{ "vault", 2, "report_id sealed created shred_at shredded" },
 };
 

@@ -141,8 +141,9 @@ static const struct st_def defs[DB_ST__COUNT] = {
 	    "SELECT id, queue FROM reports WHERE urgent = 1 AND acked_at IS NULL "
 	    "AND escalated_at IS NULL ORDER BY id" },
 	[DB_ST_COUNTED_MARK] = { "counted_mark",
-	    "INSERT INTO counted (mark, epoch) VALUES ($mark, $epoch) "
-	    "ON CONFLICT (mark) DO NOTHING" },
+	    "INSERT INTO counted (mark, epoch) VALUES ($mark, $epoch)" },
+	[DB_ST_COUNTED_EACH] = { "counted_each",
+	    "SELECT mark, epoch FROM counted ORDER BY id" },
 	[DB_ST_COUNTED_EXPIRE] = { "counted_expire",
 	    "DELETE FROM counted WHERE epoch < $epoch" },
 	[DB_ST_VAULT_ADD] = { "vault_add",

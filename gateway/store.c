@@ -8,12 +8,15 @@
 
 #include "base/limits.h"
 #include "base/log.h"
+#include "base/markset.h"
 #include "base/pack.h"
 #include "base/xmalloc.h"
 #include "config.h"
 #include "db/writer.h"
 #include "routing/keys.h"
 #include "store_int.h"
+
+_Static_assert(DB_MARK_LEN == MS_MARK_LEN, "one mark length");
 
 struct wbuf *
 st_wbuf_new(void)
@@ -127,6 +130,29 @@ st_seal_row(struct store *s, const char *table, int64_t id, const void *plain,
 	return 0;
 }
 
+/*
+ * Whether the report counts in its statistics cell: its sender's first in
+ * the cell and epoch. A mark is logged in the database when new. If the
+ * job is undone later (a failed commit), the mark stays in memory and the
+ * report, written again, is not counted: a rare under-count.
+ */
+static int
+count_mark(struct store *s, struct db *db, struct report_job *j)
+{
+	j->counted = 1;
+	if (!j->has_mark)
+		return 0;
+	if (ms_has(s->marks, j->mark)) {
+		j->counted = 0;
+		return 0;
+	}
+	if (db_counted_add(db, j->mark, j->epoch) != 0)
+		return -1;
+	if (ms_add(s->marks, j->mark, j->epoch) < 0)
+		atomic_fetch_add(&s->marks_full, 1);	/* counted, no mark */
+	return 0;
+}
+
 /* Runs on the writer thread, inside the group's transaction. */
 static int
 report_fn(struct db *db, void *arg)
@@ -153,9 +179,9 @@ report_fn(struct db *db, void *arg)
 		j->dup = rc > 0;
 		return rc > 0 ? 0 : -1;
 	}
-	if (j->has_mark && (rc = db_counted_mark(db, j->mark, j->epoch)) < 0)
+	if (count_mark(s, db, j) != 0)
 		return -1;
-	r.counted = j->counted = !j->has_mark || rc == 1;
+	r.counted = j->counted;
 	r.region = j->region[0] != '\0' ? j->region : NULL;
 	r.cercle = j->cercle[0] != '\0' ? j->cercle : NULL;
 	r.commune = j->commune[0] != '\0' ? j->commune : NULL;
@@ -677,6 +703,16 @@ store_replay(struct store *s, const struct store_resume *r)
 	found_free(s);
 }
 
+/* Runs before the writer starts (store_new): the set is the writer's. */
+static void
+resume_mark(void *arg, const uint8_t mark[DB_MARK_LEN], int64_t epoch)
+{
+	struct store *s = arg;
+
+	if (ms_add(s->marks, mark, epoch) < 0)
+		atomic_fetch_add(&s->marks_full, 1);
+}
+
 struct store *
 store_new(struct event_base *base, struct logger *log, struct db *db,
     const struct keys *ks, const struct cfg *cfg, char **cause)
@@ -696,12 +732,15 @@ store_new(struct event_base *base, struct logger *log, struct db *db,
 	if (s->rounding_s < 1)
 		s->rounding_s = 1;
 	s->found_tail = &s->found;
+	s->marks = ms_new();
 	if ((db_part_each(db, resume_part, &c) != 0 ||
-	    db_mt_each_queued(db, resume_mt, &c) != 0) && c.err == NULL)
+	    db_mt_each_queued(db, resume_mt, &c) != 0 ||
+	    db_counted_each(db, resume_mark, s) != 0) && c.err == NULL)
 		c.err = xasprintf("cannot read the database: %s", db_error(db));
 	if (c.err != NULL) {
 		*cause = c.err;
 		found_free(s);
+		ms_free(s->marks);
 		free(s);
 		return NULL;
 	}
@@ -720,6 +759,7 @@ store_free(struct store *s)
 	event_free(s->expire_ev);
 	dbw_free(s->w);
 	found_free(s);
+	ms_free(s->marks);
 	free(s);
 }
 
@@ -738,12 +778,13 @@ store_log_stats(struct store *s)
 	log_msg(s->log, LOG_INFO, NULL, "store_stats", "reports=%llu "
 	    "duplicates=%llu parts=%llu failures=%llu mt_done=%llu "
 	    "mt_failed=%llu jobs=%llu groups=%llu largest_group=%u "
-	    "failed_commits=%llu", (unsigned long long)s->st.reports,
+	    "failed_commits=%llu marks=%s", (unsigned long long)s->st.reports,
 	    (unsigned long long)s->st.duplicates,
 	    (unsigned long long)s->st.parts,
 	    (unsigned long long)s->st.failures,
 	    (unsigned long long)s->st.mt_done,
 	    (unsigned long long)s->st.mt_failed,
 	    (unsigned long long)w.jobs, (unsigned long long)w.groups,
-	    w.largest_group, (unsigned long long)w.failed_commits);
+	    w.largest_group, (unsigned long long)w.failed_commits,
+	    atomic_load(&s->marks_full) > 0 ? "full" : "ok");
 }

@@ -6,6 +6,7 @@
 #ifndef NV_STORE_INT_H
 #define NV_STORE_INT_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "base/pack.h"
@@ -46,6 +47,8 @@ struct store {
 	int64_t window_s;
 	struct event *expire_ev;
 	struct found *found, **found_tail;
+	struct markset *marks;	/* counted-once marks: writer thread only */
+	_Atomic uint64_t marks_full;	/* counted without a mark (set full) */
 	int closing;
 	struct store_stats st;
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/markset.h"
 #include "base/xmalloc.h"
 #include "routing/crypto.h"
 #include "store_int.h"
@@ -200,6 +201,7 @@ purge_fn(struct db *db, void *arg)
 	if (db_purge(db, j->now - s->keep_closed_s, j->now - s->keep_audit_s,
 	    &dp) != 0 || db_counted_expire(db, j->epoch) != 0)
 		return -1;
+	ms_expire(s->marks, j->epoch);
 	j->p.narratives = dp.narratives;
 	j->p.events = dp.events;
 	j->p.audit = dp.audit;

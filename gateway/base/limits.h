@@ -136,6 +136,14 @@
  */
 #define NV_ROUTE_ESCALATE_MIN_S 1u
 
+/*
+ * Counted-once marks held in memory (24 octets each, tables at most half
+ * full: 48 MiB at the bound): distinct senders x statistics cells in one
+ * pseudonym epoch. Beyond it a report is counted without a mark (an
+ * over-count, store_stats marks_full), never refused.
+ */
+#define NV_MARKS_MAX (1u << 20)
+
 /* Urgent reports whose escalation timer runs at once (memory bound). */
 #define NV_ESCALATIONS_MAX 65536u
 

@@ -160,20 +160,45 @@ test_queues_ack_escalate(void **state)
 	assert_int_equal(r.closed_at, 0);
 }
 
+struct marks {
+	int n;
+	uint8_t first[4];
+	int64_t epoch[4];
+};
+
+static void
+got_mark(void *arg, const uint8_t mark[DB_MARK_LEN], int64_t epoch)
+{
+	struct marks *m = arg;
+
+	if (m->n < 4) {
+		m->first[m->n] = mark[0];
+		m->epoch[m->n] = epoch;
+	}
+	m->n++;
+}
+
 static void
 test_counted(void **state)
 {
 	struct fx *f = *state;
-	uint8_t m1[DB_HASH_LEN], m2[DB_HASH_LEN];
+	uint8_t m1[DB_MARK_LEN], m2[DB_MARK_LEN];
+	struct marks got = { 0 };
 
 	memset(m1, 1, sizeof m1);
 	memset(m2, 2, sizeof m2);
-	assert_int_equal(db_counted_mark(f->db, m1, 10), 1);
-	assert_int_equal(db_counted_mark(f->db, m1, 10), 0);
-	assert_int_equal(db_counted_mark(f->db, m2, 20), 1);
+	assert_int_equal(db_counted_add(f->db, m1, 10), 0);
+	assert_int_equal(db_counted_add(f->db, m2, 20), 0);
+	assert_int_equal(db_counted_each(f->db, got_mark, &got), 0);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.first[0], 1);
+	assert_int_equal(got.epoch[0], 10);
+	assert_int_equal(got.epoch[1], 20);
 	assert_int_equal(db_counted_expire(f->db, 20), 0);
-	assert_int_equal(db_counted_mark(f->db, m1, 20), 1);
-	assert_int_equal(db_counted_mark(f->db, m2, 20), 0);
+	got.n = 0;
+	assert_int_equal(db_counted_each(f->db, got_mark, &got), 0);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.first[0], 2);
 }
 
 struct sealed {

@@ -395,6 +395,67 @@ test_retention(void **state)
 	assert_int_equal(g.p.narratives + g.p.shredded, 0);
 }
 
+static int64_t
+add_marked(struct env *e, const uint8_t *mark, int64_t epoch)
+{
+	struct store_route rt = { .region = "gao", .queues = { "gao" },
+	    .nqueues = 1, .mark = mark, .epoch = epoch };
+	struct store_report r = { .link = "orange", .channel = "sms",
+	    .category = "arms_seen", .text = "t", .len = 1, .route = &rt };
+	struct got g = { 0 };
+
+	store_report(e->s, &r, NULL, on_report, &g);
+	wait_n(e, &g, 1);
+	assert_int_equal(g.status, 0);
+	return g.id;
+}
+
+static void
+got_counted(void *arg, const struct db_report *r)
+{
+	*(int *)arg = r->counted;
+}
+
+static int
+counted(struct env *e, int64_t id)
+{
+	struct db *rd;
+	int c = -1;
+
+	assert_int_equal(db_open(e->db_path, DB_SYNC_FULL, &rd, NULL), 0);
+	assert_int_equal(db_report_get(rd, id, got_counted, &c), 1);
+	db_close(rd);
+	return c;
+}
+
+/* A sender counts once per cell and epoch, also across a restart, and
+ * again in the next epoch once the old marks are purged. */
+static void
+test_counted_once(void **state)
+{
+	struct env *e = *state;
+	uint8_t m1[DB_HASH_LEN], m2[DB_HASH_LEN];
+	int64_t a, b, c, d, f;
+	struct got g = { 0 };
+
+	memset(m1, 0x11, sizeof m1);
+	memset(m2, 0x22, sizeof m2);
+	a = add_marked(e, m1, 100);
+	b = add_marked(e, m1, 100);
+	c = add_marked(e, m2, 100);
+	stop(e);
+	start(e);
+	d = add_marked(e, m1, 100);
+	assert_int_equal(counted(e, a), 1);
+	assert_int_equal(counted(e, b), 0);
+	assert_int_equal(counted(e, c), 1);
+	assert_int_equal(counted(e, d), 0);	/* the mark came back */
+	store_purge(e->s, 200, on_purge, &g);	/* epoch 100 is over */
+	wait_n(e, &g, 1);
+	f = add_marked(e, m1, 100);
+	assert_int_equal(counted(e, f), 1);
+}
+
 int
 main(void)
 {
@@ -406,6 +467,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_escalation_once_and_alert,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retention, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_counted_once, setup,
 		    teardown),
 	};
 
