@@ -24,6 +24,8 @@ static const char embedded[] =
 	"stats_interval = 30s\n"
 	"db_path = build/run/numvert.db\n"
 	"key_file = build/run/numvert.keys\n"
+	"epoch_key_file = build/run/numvert.epoch\n"
+	"vault_file = build/run/numvert.vault\n"
 	"[link local]\n"
 	"mode = client\n"
 	"host = 127.0.0.1\n"
