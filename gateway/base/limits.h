@@ -222,6 +222,34 @@
 /* Octets of a region name kept by the flood detector (longer: cut). */
 #define NV_RL_REGION_LEN 32u
 
+/* --- case codes (routing/casecode.c) ------------------------------- */
+
+/*
+ * Pseudonyms whose wrong case codes are counted at once. Wrong codes are
+ * rarer than reports (a citizen mostly types the code they were given),
+ * so the rate limiter's 65,536 leaves the same margin, at about 3.5 MB.
+ * Past it the least recently seen pseudonym is forgotten (its count
+ * starts again): unlocking someone that way takes 65,536 other
+ * pseudonyms entering wrong codes the same day.
+ */
+#define NV_CC_TRACKED_MAX 65536u
+
+/*
+ * Highest number of wrong case codes a pseudonym may enter per day.
+ * Each one is a free guess at every live case: with 10,000 open cases
+ * among 10^8 codes, 1 in 10,000. reporting-anchors §C.2 item 9 locks
+ * after 5; 10 leaves a deployment room for clumsy fingers and no more.
+ */
+#define NV_CC_WRONG_MAX 10u
+
+/*
+ * Octets of input cc_parse reads. Nine digits with a space between each
+ * and a '*' and '#' around them take 19 octets; Arabic-Indic digits with
+ * narrow no-break spaces, 44. A longer text is a message that mentions a
+ * code, not a code, and the menus treat it as text.
+ */
+#define NV_CC_INPUT_MAX 64u
+
 /* --- configuration ------------------------------------------------- */
 
 /* Length of a configuration value (host names, lists of short codes). */
