@@ -129,11 +129,11 @@ struct geo_match {
 
 /*
  * Finds the place an SMS names: 0 with *out filled, -1 when it names
- * neither a place nor an axis. Names match whole words only ("Gao" is not in "Gaoussou"); at
- * each word the longest name wins ("Gourma Rharous" over a shorter
- * one). When the text names several places, the most specific one wins;
- * between equally specific ones, the one whose region or cercle the
- * text also names, then the first. Names listed under `text_qualified:`
+ * neither a place nor an axis. Names match whole words only ("Gao"
+ * is not in "Gaoussou"); at each word the longest name wins ("Gourma
+ * Rharous" over a shorter one). When the text names several places,
+ * the most specific one wins; between equally specific ones, the one
+ * whose region or cercle the text also names, then the first. Names listed under `text_qualified:`
  * in the file (common words: French "dire", Bambara "san" = year) count
  * only after a word of `text_qualifiers:`, possibly with up to two
  * `text_connectors:` between ("vers Diré", "cercle de San"; not

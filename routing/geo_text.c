@@ -115,7 +115,8 @@ axis_at(const struct geo *g, const char *t, const size_t *start,
 	size_t max = nw - i < NV_GEO_WORDS_MAX ? nw - i : NV_GEO_WORDS_MAX;
 
 	for (size_t w = max; w > 0 && g->nak > 0; w--) {
-		*axis = geo_axis_key(g, t + start[i], end[i + w - 1] - start[i]);
+		*axis = geo_axis_key(g, t + start[i],
+		    end[i + w - 1] - start[i]);
 		if (*axis >= 0)
 			return w;
 	}

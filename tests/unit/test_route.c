@@ -63,7 +63,7 @@ static void
 route(const struct routes *r, const char *cat, const char *region,
     int accuses, const char *want, int urgent)
 {
-	struct route_in in = { cat, region, accuses };
+	struct route_in in = { cat, region, accuses, NULL };
 	struct route_out out;
 	char got[256] = "";
 
@@ -84,7 +84,7 @@ test_policy(void **state)
 	static const char *const cats[] = { "arms_seen", "arms_cache",
 	    "trafficking", "manufacture", "ied", "gbv", "extremism",
 	    "attack", "intercommunity", "information", "unsorted" };
-	struct route_in in = { "weapons", "gao", 0 };
+	struct route_in in = { "weapons", "gao", 0, NULL };
 	struct route_out out;
 
 	(void)state;
@@ -136,7 +136,7 @@ test_never_to_security_forces(void **state)
 				geo_region_at(gs[s], i, &p);
 			for (size_t c = 0; c < sizeof cats / sizeof *cats; c++) {
 				for (int a = 0; a < 2; a++) {
-					struct route_in in = { cats[c], p.id, a };
+					struct route_in in = { cats[c], p.id, a, NULL };
 					struct route_out out;
 					struct route_queue q;
 
