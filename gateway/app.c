@@ -16,6 +16,10 @@
 #include "profile.h"
 #include "store.h"
 
+/* The report row keeps every queue routing chose: none may be cut. */
+_Static_assert(STORE_QUEUES_MAX == ROUTE_QUEUES_MAX,
+    "gateway/store.h STORE_QUEUES_MAX must equal routing ROUTE_QUEUES_MAX");
+
 /* Pause before a failed write with nobody waiting is tried again. */
 #define RETRY_MS 1000
 

@@ -84,7 +84,11 @@ alerts_log(struct intake *in, unsigned alerts, const uint8_t pn[PSEUDO_LEN],
 		    "kind=region region=%s", region != NULL ? region : "none");
 }
 
-/* The region dialled, then the most precise place the text names. */
+/*
+ * The region dialled, then the most precise place the text names. A
+ * road axis in the text is a place too, more precise than the number
+ * dialled: with one, the region is only what the text names besides it.
+ */
 static void
 locate(struct intake *in, const struct mt_addr *a, const char *text,
     struct intake_res *out)
@@ -94,10 +98,11 @@ locate(struct intake *in, const struct mt_addr *a, const char *text,
 
 	out->region = r != NULL && strcmp(r, "national") != 0 ? r : NULL;
 	if (text != NULL && geo_match_text(in->d.geo, text, &m) == 0 &&
-	    m.region != NULL) {
+	    (m.region != NULL || m.axis != NULL)) {
 		out->region = m.region;
 		out->cercle = m.cercle;
 		out->commune = m.commune;
+		out->axis = m.axis;
 	}
 }
 
@@ -116,6 +121,7 @@ intake_report(struct intake *in, const struct mt_addr *a,
 	memset(out, 0, sizeof *out);
 	locate(in, a, text, out);
 	ri.region = out->region;
+	ri.axis = out->axis;
 	if (route_report(in->d.routes, &ri, &out->route) != 0)
 		return -1;
 	/* GBV: no unsolicited message, not even a confirmation. */

@@ -41,6 +41,11 @@ struct intake_deps {
  * routing data and the geography (both freed together, privacy.c). */
 struct intake_res {
 	const char *region, *cercle, *commune;	/* ids, or NULL */
+	/* The road axis the text names (geo_axis id), or NULL. The route
+	 * then covers every region the axis crosses, and region is the
+	 * place named besides the axis, or NULL: the number dialled does
+	 * not count (docs/routing.md, "Road axes"). Not stored yet. */
+	const char *axis;
 	struct route_out route;			/* queues and urgency */
 	char flags[48];				/* "" or over_limit,... */
 	int reply;				/* send the confirmation */

@@ -41,8 +41,11 @@ typedef void (*store_done_fn)(void *arg, enum store_result r,
     int64_t report_id, int64_t mt_id);
 
 /* A report to write. Strings are copied. */
-/* Where routing sent a report (routing/route.h, gateway/intake.h). */
-#define STORE_QUEUES_MAX 4
+/* Where routing sent a report (routing/route.h, gateway/intake.h).
+ * Equal to ROUTE_QUEUES_MAX (6: a road axis report reaches up to four
+ * regions and a national queue), so no queue of a route is dropped;
+ * gateway/app.c checks it at compile time. */
+#define STORE_QUEUES_MAX 6
 struct store_route {
 	const char *region, *cercle, *commune;	/* ids, or NULL */
 	const char *queues[STORE_QUEUES_MAX];	/* the first is the main one */

@@ -16,16 +16,8 @@
 /* The languages of the hotline (DESIGN §4), in struct place's order. */
 static const char *const langs[NLANGS] = { "fr", "bm", "ff", "ses", "taq" };
 
-/* Loading state: the document and the file name for messages. */
-struct ld {
-	const struct ydoc *d;
-	const char *path;
-	char **cause;
-	size_t kcap;
-};
-
-static int
-fail_at(struct ld *l, ynode n, const char *what, const char *s)
+int
+geo_fail_at(struct geo_ld *l, ynode n, const char *what, const char *s)
 {
 	*l->cause = xasprintf("%s:%u: %s%s%s%s", l->path, ydoc_line(l->d, n),
 	    what, s != NULL ? " '" : "", s != NULL ? s : "",
@@ -34,8 +26,8 @@ fail_at(struct ld *l, ynode n, const char *what, const char *s)
 }
 
 /* Ids are short ASCII so they can name queues, log fields and URLs. */
-static int
-id_ok(const char *s)
+int
+geo_id_ok(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -49,7 +41,7 @@ id_ok(const char *s)
 }
 
 static const char *
-scalar(struct ld *l, ynode map, const char *key)
+scalar(struct geo_ld *l, ynode map, const char *key)
 {
 	return ydoc_scalar(l->d, ydoc_get(l->d, map, key), NULL);
 }
@@ -85,7 +77,7 @@ find_loaded(const struct geo *g, const char *id)
 
 /* Adds one spelling of place pi to the name index. */
 static int
-add_key(struct ld *l, struct geo *g, ynode n, int pi)
+add_key(struct geo_ld *l, struct geo *g, ynode n, int pi)
 {
 	size_t len;
 	const char *s = ydoc_scalar(l->d, n, &len);
@@ -94,16 +86,16 @@ add_key(struct ld *l, struct geo *g, ynode n, int pi)
 	struct key *k;
 
 	if (s == NULL || len == 0)
-		return fail_at(l, n, "expected a name", NULL);
+		return geo_fail_at(l, n, "expected a name", NULL);
 	if (len > NV_GEO_NAME_MAX || !utf8_valid(s, len))
-		return fail_at(l, n, "name longer than NV_GEO_NAME_MAX octets "
+		return geo_fail_at(l, n, "name longer than NV_GEO_NAME_MAX octets "
 		    "or not UTF-8:", s);
 	if (fold_text(s, len, buf, sizeof buf) == 0)
-		return fail_at(l, n, "name has no letter or digit:", s);
+		return geo_fail_at(l, n, "name has no letter or digit:", s);
 	for (const char *c = buf; *c != '\0'; c++)
 		words += *c == ' ';
 	if (words > NV_GEO_WORDS_MAX)
-		return fail_at(l, n, "name has more than NV_GEO_WORDS_MAX "
+		return geo_fail_at(l, n, "name has more than NV_GEO_WORDS_MAX "
 		    "words:", s);
 	if (g->nk == l->kcap) {
 		l->kcap = l->kcap ? 2 * l->kcap : 256;
@@ -118,7 +110,7 @@ add_key(struct ld *l, struct geo *g, ynode n, int pi)
 }
 
 static int
-load_names(struct ld *l, struct geo *g, ynode map, int pi)
+load_names(struct geo_ld *l, struct geo *g, ynode map, int pi)
 {
 	struct place *p = &g->p[pi];
 	ynode names = ydoc_get(l->d, map, "names");
@@ -126,7 +118,7 @@ load_names(struct ld *l, struct geo *g, ynode map, int pi)
 	size_t n = ydoc_count(l->d, names);
 
 	if (names != 0 && ydoc_kind(l->d, names) != Y_MAP)
-		return fail_at(l, names, "names: expected lang: name", NULL);
+		return geo_fail_at(l, names, "names: expected lang: name", NULL);
 	for (size_t i = 0; i < n; i++) {
 		const char *lang = ydoc_scalar(l->d, ydoc_key(l->d, names, i),
 		    NULL);
@@ -139,16 +131,16 @@ load_names(struct ld *l, struct geo *g, ynode map, int pi)
 				break;
 		if (lang == NULL || j == NLANGS || v == NULL ||
 		    p->names[j] != NULL)
-			return fail_at(l, ydoc_key(l->d, names, i), "names: "
+			return geo_fail_at(l, ydoc_key(l->d, names, i), "names: "
 			    "expected one of fr bm ff ses taq, once:", lang);
 		p->names[j] = xstrdup(v);
 		if (add_key(l, g, ydoc_value(l->d, names, i), pi) != 0)
 			return -1;
 	}
 	if (al != 0 && ydoc_kind(l->d, al) != Y_SEQ)
-		return fail_at(l, al, "aliases: expected a list", NULL);
+		return geo_fail_at(l, al, "aliases: expected a list", NULL);
 	if (ydoc_count(l->d, al) + n + 1 > NV_GEO_ALIASES_MAX)
-		return fail_at(l, al, "more names than NV_GEO_ALIASES_MAX",
+		return geo_fail_at(l, al, "more names than NV_GEO_ALIASES_MAX",
 		    NULL);
 	for (size_t i = 0; i < ydoc_count(l->d, al); i++)
 		if (add_key(l, g, ydoc_item(l->d, al, i), pi) != 0)
@@ -158,7 +150,7 @@ load_names(struct ld *l, struct geo *g, ynode map, int pi)
 
 /* Keys a place entry may have: anything else is a typo we refuse. */
 static int
-keys_known(struct ld *l, ynode map)
+keys_known(struct geo_ld *l, ynode map)
 {
 	static const char *const known[] = { "id", "name", "names",
 	    "aliases", "region", "cercle", "zone", "capital", "source",
@@ -173,14 +165,14 @@ keys_known(struct ld *l, ynode map)
 			if (strcmp(s, known[j]) == 0)
 				break;
 		if (s == NULL || j == sizeof known / sizeof *known)
-			return fail_at(l, k, "unknown key", s);
+			return geo_fail_at(l, k, "unknown key", s);
 	}
 	return 0;
 }
 
 /* The parent named by `key` (region or cercle) as an index, or -1. */
 static int
-parent(struct ld *l, struct geo *g, ynode map, const char *key, int level,
+parent(struct geo_ld *l, struct geo *g, ynode map, const char *key, int level,
     int *out)
 {
 	ynode n = ydoc_get(l->d, map, key);
@@ -192,12 +184,12 @@ parent(struct ld *l, struct geo *g, ynode map, const char *key, int level,
 			*out = -1;	/* a commune's cercle is optional */
 			return 0;
 		}
-		return fail_at(l, n ? n : map, level == GEO_REGION ?
+		return geo_fail_at(l, n ? n : map, level == GEO_REGION ?
 		    "no region: given" : "expected a cercle id", NULL);
 	}
 	i = find_loaded(g, s);
 	if (i < 0 || g->p[i].level != level)
-		return fail_at(l, n, level == GEO_REGION ? "not a region of "
+		return geo_fail_at(l, n, level == GEO_REGION ? "not a region of "
 		    "this file:" : "not a cercle of this file:", s);
 	*out = i;
 	return 0;
@@ -206,7 +198,7 @@ parent(struct ld *l, struct geo *g, ynode map, const char *key, int level,
 /* capital: [lat, lon] in degrees, inside Mali's bounding box with a
  * margin: a swapped pair or a sign typo is caught. */
 static int
-load_capital(struct ld *l, ynode map, struct place *p)
+load_capital(struct geo_ld *l, ynode map, struct place *p)
 {
 	ynode c = ydoc_get(l->d, map, "capital");
 	const char *a, *b;
@@ -223,31 +215,31 @@ load_capital(struct ld *l, ynode map, struct place *p)
 	}
 	if (e1 == NULL || *e1 != '\0' || e2 == NULL || *e2 != '\0' ||
 	    !(p->lat >= 8 && p->lat <= 27 && p->lon >= -14 && p->lon <= 6))
-		return fail_at(l, c, "capital: expected [lat, lon] in Mali",
+		return geo_fail_at(l, c, "capital: expected [lat, lon] in Mali",
 		    NULL);
 	return 0;
 }
 
 static int
-load_place(struct ld *l, struct geo *g, ynode map, int level)
+load_place(struct geo_ld *l, struct geo *g, ynode map, int level)
 {
 	struct place *p;
 	const char *id, *zone;
 	int pi = (int)g->np;
 
 	if (ydoc_kind(l->d, map) != Y_MAP)
-		return fail_at(l, map, "expected a mapping with id and name",
+		return geo_fail_at(l, map, "expected a mapping with id and name",
 		    NULL);
 	if (keys_known(l, map) != 0)
 		return -1;
 	id = scalar(l, map, "id");
-	if (id == NULL || !id_ok(id))
-		return fail_at(l, map, "expected an id of a-z 0-9 . - _:", id);
+	if (id == NULL || !geo_id_ok(id))
+		return geo_fail_at(l, map, "expected an id of a-z 0-9 . - _:", id);
 	if (find_loaded(g, id) >= 0)
-		return fail_at(l, ydoc_get(l->d, map, "id"), "duplicate id",
+		return geo_fail_at(l, ydoc_get(l->d, map, "id"), "duplicate id",
 		    id);
 	if (scalar(l, map, "name") == NULL)
-		return fail_at(l, map, "no name: given for", id);
+		return geo_fail_at(l, map, "no name: given for", id);
 	p = &g->p[g->np++];
 	p->id = xstrdup(id);
 	p->name = xstrdup(scalar(l, map, "name"));
@@ -261,7 +253,7 @@ load_place(struct ld *l, struct geo *g, ynode map, int level)
 		zone = scalar(l, map, "zone");
 		if (zone == NULL || (strcmp(zone, "nord") != 0 &&
 		    strcmp(zone, "centre") != 0 && strcmp(zone, "sud") != 0))
-			return fail_at(l, map, "zone: expected nord, centre or "
+			return geo_fail_at(l, map, "zone: expected nord, centre or "
 			    "sud for", id);
 		p->zone = xstrdup(zone);
 	} else if (parent(l, g, map, "region", GEO_REGION, &p->region) != 0) {
@@ -274,14 +266,14 @@ load_place(struct ld *l, struct geo *g, ynode map, int level)
 		if (parent(l, g, map, "cercle", GEO_CERCLE, &p->cercle) != 0)
 			return -1;
 		if (p->cercle >= 0 && g->p[p->cercle].region != p->region)
-			return fail_at(l, ydoc_get(l->d, map, "cercle"),
+			return geo_fail_at(l, ydoc_get(l->d, map, "cercle"),
 			    "cercle of another region:", g->p[p->cercle].id);
 	}
 	return load_names(l, g, map, pi);
 }
 
 static int
-load_level(struct ld *l, struct geo *g, ynode root, const char *key,
+load_level(struct geo_ld *l, struct geo *g, ynode root, const char *key,
     int level)
 {
 	ynode seq = ydoc_get(l->d, root, key);
@@ -292,9 +284,9 @@ load_level(struct ld *l, struct geo *g, ynode root, const char *key,
 		return 0;
 	}
 	if (ydoc_kind(l->d, seq) != Y_SEQ || (level == GEO_REGION && n == 0))
-		return fail_at(l, seq ? seq : root, "expected a list:", key);
+		return geo_fail_at(l, seq ? seq : root, "expected a list:", key);
 	if (g->np + n > NV_GEO_PLACES_MAX)
-		return fail_at(l, seq, "more places than NV_GEO_PLACES_MAX",
+		return geo_fail_at(l, seq, "more places than NV_GEO_PLACES_MAX",
 		    NULL);
 	g->first[level] = g->np;
 	for (size_t i = 0; i < n; i++)
@@ -306,14 +298,14 @@ load_level(struct ld *l, struct geo *g, ynode root, const char *key,
 
 /* A list of names, folded (ambiguous, text_qualified, text_qualifiers). */
 static int
-load_words(struct ld *l, ynode root, const char *key, char ***out,
+load_words(struct geo_ld *l, ynode root, const char *key, char ***out,
     size_t *n)
 {
 	ynode seq = ydoc_get(l->d, root, key);
 	size_t cnt = ydoc_count(l->d, seq);
 
 	if (seq != 0 && ydoc_kind(l->d, seq) != Y_SEQ)
-		return fail_at(l, seq, "expected a list:", key);
+		return geo_fail_at(l, seq, "expected a list:", key);
 	*out = xcalloc(cnt ? cnt : 1, sizeof **out);
 	for (size_t i = 0; i < cnt; i++) {
 		ynode it = ydoc_item(l->d, seq, i);
@@ -323,7 +315,7 @@ load_words(struct ld *l, ynode root, const char *key, char ***out,
 
 		if (s == NULL || len > NV_GEO_NAME_MAX ||
 		    fold_text(s, len, buf, sizeof buf) == 0)
-			return fail_at(l, it, "expected a name in", key);
+			return geo_fail_at(l, it, "expected a name in", key);
 		(*out)[(*n)++] = xstrdup(buf);
 	}
 	return 0;
@@ -358,7 +350,7 @@ id_cmp(const void *a, const void *b, void *arg)
 /* Sorts the index, drops repeated spellings of one place and refuses a
  * name shared by two places of one level unless declared ambiguous. */
 static int
-index_names(struct ld *l, struct geo *g)
+index_names(struct geo_ld *l, struct geo *g)
 {
 	size_t o = 0;
 
@@ -461,31 +453,31 @@ geo_resolve(const struct geo *g, size_t lo, size_t hi)
 /* Every text_qualified name must be a name of the file: a typo there
  * would silently let a common word match. */
 static int
-check_qualified(struct ld *l, struct geo *g, ynode root)
+check_qualified(struct geo_ld *l, struct geo *g, ynode root)
 {
 	size_t lo, hi;
 
 	for (size_t i = 0; i < g->nqualified; i++)
 		if (!geo_key_range(g, g->qualified[i], strlen(g->qualified[i]),
 		    &lo, &hi))
-			return fail_at(l, ydoc_get(l->d, root,
+			return geo_fail_at(l, ydoc_get(l->d, root,
 			    "text_qualified"), "text_qualified: not a name "
 			    "of this file:", g->qualified[i]);
 	return 0;
 }
 
 static int
-load_top(struct ld *l, struct geo *g, ynode root)
+load_top(struct geo_ld *l, struct geo *g, ynode root)
 {
 	const char *name, *status;
 
 	if (ydoc_kind(l->d, root) != Y_MAP)
-		return fail_at(l, root, "expected a mapping with name, "
+		return geo_fail_at(l, root, "expected a mapping with name, "
 		    "status, regions, cercles, communes", NULL);
 	name = scalar(l, root, "name");
 	status = scalar(l, root, "status");
 	if (name == NULL || status == NULL)
-		return fail_at(l, root, "name: and status: are required",
+		return geo_fail_at(l, root, "name: and status: are required",
 		    NULL);
 	g->name = xstrdup(name);
 	g->status = xstrdup(status);
@@ -503,7 +495,7 @@ struct geo *
 geo_load(const char *path, char **cause)
 {
 	struct ydoc *d = ydoc_load(path, cause);
-	struct ld l = { .d = d, .path = path, .cause = cause };
+	struct geo_ld l = { .d = d, .path = path, .cause = cause };
 	struct geo *g;
 	ynode root;
 
@@ -517,7 +509,8 @@ geo_load(const char *path, char **cause)
 	if (load_level(&l, g, root, "regions", GEO_REGION) != 0 ||
 	    load_level(&l, g, root, "cercles", GEO_CERCLE) != 0 ||
 	    load_level(&l, g, root, "communes", GEO_COMMUNE) != 0 ||
-	    index_names(&l, g) != 0 || check_qualified(&l, g, root) != 0)
+	    index_names(&l, g) != 0 || check_qualified(&l, g, root) != 0 ||
+	    geo_axes_load(&l, g, root) != 0)
 		goto fail;
 	g->p = xreallocarray(g->p, g->np, sizeof *g->p);
 	ydoc_free(d);
@@ -554,6 +547,7 @@ geo_free(struct geo *g)
 	free_list(g->qualified, g->nqualified);
 	free_list(g->qualifiers, g->nqualifiers);
 	free_list(g->connectors, g->nconnectors);
+	geo_axes_free(g);
 	free(g->k);
 	free(g->by_id);
 	free(g->p);

@@ -92,22 +92,59 @@ const char *geo_display_name(const struct geo *g, const char *id,
 int geo_capital(const struct geo *g, const char *id, double *lat,
     double *lon);
 
+/*
+ * Named road axes where IEDs are laid (DESIGN §4, seed 002:3598-3610):
+ * the file's `axes:` list. A report on an axis reaches the queues of
+ * every region the axis crosses (routing/route.h). Strings point into
+ * the struct geo and live as long as it.
+ */
+struct geo_axis {
+	const char *id;			/* "axis.douentza-gao" */
+	const char *name;		/* "Douentza-Boni-Hombori-Gossi-Gao" */
+	const char *const *regions;	/* region ids crossed, in road order */
+	unsigned nregions;		/* 1 .. NV_GEO_AXIS_REGIONS_MAX */
+};
+
+/* Axes in file order; geo_axis_at is 0, or -1 past the end. */
+unsigned geo_axis_count(const struct geo *g);
+int geo_axis_at(const struct geo *g, unsigned i, struct geo_axis *out);
+
+/*
+ * By id (exact) or by name or alias (folded like place names: "axe"
+ * is not part of them, "Douentza Gao" and "DOUENTZA-GAO" are one): 0
+ * with *out filled, -1 when no axis has it. A single town ("Gao") is
+ * never an axis name: the loader refuses axis names that name a place.
+ */
+int geo_axis_find(const struct geo *g, const char *id_or_alias,
+    struct geo_axis *out);
+
 /* Ids; NULL when not named. */
 struct geo_match {
 	const char *region, *cercle, *commune;
+	/* Addition: the axis the text names (an id of geo_axis), or NULL.
+	 * region, cercle and commune then still come from the places the
+	 * text names besides the axis's name, and may all be NULL. */
+	const char *axis;
 };
 
 /*
  * Finds the place an SMS names: 0 with *out filled, -1 when it names
- * none. Names match whole words only ("Gao" is not in "Gaoussou"); at
- * each word the longest name wins ("Gourma Rharous" over a shorter
- * one). When the text names several places, the most specific one wins;
- * between equally specific ones, the one whose region or cercle the
- * text also names, then the first. Names listed under `text_qualified:`
+ * neither a place nor an axis. Names match whole words only ("Gao"
+ * is not in "Gaoussou"); at each word the longest name wins ("Gourma
+ * Rharous" over a shorter one). When the text names several places,
+ * the most specific one wins; between equally specific ones, the one
+ * whose region or cercle the text also names, then the first. Names listed under `text_qualified:`
  * in the file (common words: French "dire", Bambara "san" = year) count
  * only after a word of `text_qualifiers:`, possibly with up to two
  * `text_connectors:` between ("vers Diré", "cercle de San"; not
  * "c'est-à-dire").
+ * An axis is named by one of its names or aliases ("axe Douentza Gao",
+ * "route Gao-Ansongo-Ménaka"; the words it covers name no place), or
+ * by two or more of its towns lying in at least two different regions
+ * ("entre Hombori et Gossi"): two towns of one region ("Gao Ansongo")
+ * locate the report in that region, which is routed as today. Several
+ * axes: the first named by a name, else the one with most towns named,
+ * then the first in the file.
  * At most NV_GEO_TEXT_MAX octets of the text are read.
  */
 int geo_match_text(const struct geo *g, const char *utf8,

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "base/limits.h"
+#include "base/yamldoc.h"
 #include "geo.h"
 
 #define NLANGS 5	/* fr bm ff ses taq: the hotline's languages (DESIGN §4) */
@@ -31,6 +33,24 @@ struct key {
 	unsigned line;
 };
 
+/* A named road axis (geo_axis.c). */
+struct axis {
+	char *id, *name;
+	int regions[NV_GEO_AXIS_REGIONS_MAX];	/* region place indices */
+	const char *rids[NV_GEO_AXIS_REGIONS_MAX];	/* their ids (geo_axis) */
+	unsigned nregions;
+	int towns[NV_GEO_AXIS_TOWNS_MAX];	/* place indices */
+	unsigned ntowns;
+};
+
+/* A folded axis name and its axis; sorted by fold. */
+struct akey {
+	char *fold;
+	size_t len;
+	int axis;
+	unsigned line;
+};
+
 struct geo {
 	char *name, *status;
 	struct place *p;
@@ -42,7 +62,38 @@ struct geo {
 	/* Folded lists of the file (see geo_match_text). */
 	char **ambiguous, **qualified, **qualifiers, **connectors;
 	size_t nambiguous, nqualified, nqualifiers, nconnectors;
+	struct axis *ax;		/* road axes, file order */
+	unsigned nax;
+	struct akey *ak;
+	size_t nak;
 };
+
+/* Loading state shared by geo.c and geo_axis.c: the document and the
+ * file name for messages. */
+struct geo_ld {
+	const struct ydoc *d;
+	const char *path;
+	char **cause;
+	size_t kcap;
+};
+
+/* Sets *cause to "file:line: what 's'" and returns -1. */
+int geo_fail_at(struct geo_ld *l, ynode n, const char *what, const char *s);
+
+/* Whether s is an id: short ASCII a-z 0-9 . - _. */
+int geo_id_ok(const char *s);
+
+/* Loads and checks the optional `axes:` list, after the places and
+ * their name index (axis towns are names of places); frees them. */
+int geo_axes_load(struct geo_ld *l, struct geo *g, ynode root);
+void geo_axes_free(struct geo *g);
+
+/*
+ * The axis named by the folded words s[0..len): its index, or -1.
+ * geo_axis_town: the index of place among axis a's towns, or -1.
+ */
+int geo_axis_key(const struct geo *g, const char *s, size_t len);
+int geo_axis_town(const struct geo *g, unsigned a, int place);
 
 /* Whether s[0..len) is one of the n folded words of list. */
 int geo_in_list(char *const *list, size_t n, const char *s, size_t len);

@@ -106,6 +106,62 @@ best_hit(const struct geo *g, const struct hit *hits, size_t n)
 	return best;
 }
 
+/* The longest axis name starting at word i: its word count (0 if none)
+ * and the axis in *axis. */
+static size_t
+axis_at(const struct geo *g, const char *t, const size_t *start,
+    const size_t *end, size_t nw, size_t i, int *axis)
+{
+	size_t max = nw - i < NV_GEO_WORDS_MAX ? nw - i : NV_GEO_WORDS_MAX;
+
+	for (size_t w = max; w > 0 && g->nak > 0; w--) {
+		*axis = geo_axis_key(g, t + start[i],
+		    end[i + w - 1] - start[i]);
+		if (*axis >= 0)
+			return w;
+	}
+	return 0;
+}
+
+/*
+ * The axis the places named lie along: two or more of its towns, in at
+ * least two of its regions (two towns of one region locate the report
+ * in that region). The axis with most towns named wins, then the first
+ * in the file; -1 if none.
+ */
+static int
+axis_by_towns(const struct geo *g, const struct hit *hits, size_t n)
+{
+	int best = -1;
+	unsigned bcount = 0;
+
+	for (unsigned a = 0; a < g->nax; a++) {
+		unsigned count = 0, nreg = 0;
+		int seen[NV_GEO_AXIS_TOWNS_MAX] = { 0 };
+		int reg[NV_GEO_AXIS_REGIONS_MAX];
+
+		for (size_t i = 0; i < n; i++) {
+			int t = geo_axis_town(g, a, hits[i].place);
+			int r = t >= 0 ? g->p[hits[i].place].region : -1;
+			unsigned j;
+
+			if (t < 0 || seen[t])
+				continue;
+			seen[t] = 1;
+			count++;
+			for (j = 0; j < nreg && reg[j] != r; j++)
+				;
+			if (j == nreg)	/* towns lie in the axis's regions */
+				reg[nreg++] = r;
+		}
+		if (nreg >= 2 && count > bcount) {
+			best = (int)a;
+			bcount = count;
+		}
+	}
+	return best;
+}
+
 /* Splits folded text into words (it has single spaces between them). */
 static size_t
 words(const char *t, size_t len, size_t *start, size_t *end)
@@ -129,17 +185,32 @@ geo_match_text(const struct geo *g, const char *utf8, struct geo_match *out)
 	size_t *start = xcalloc(len / 2 + 1, 2 * sizeof *start), *end;
 	struct hit *hits = xcalloc(len / 2 + 1, sizeof *hits);
 	size_t nw, nh = 0;
-	int rc = -1;
+	int rc = -1, axis = -1;
 
 	memset(out, 0, sizeof *out);
 	end = start + len / 2 + 1;
 	len = fold_text(utf8 != NULL ? utf8 : "", len, t, len + 1);
 	nw = words(t, len, start, end);
 	for (size_t i = 0; i < nw;) {
+		int a = -1;
+		size_t wa = axis_at(g, t, start, end, nw, i, &a);
 		size_t w = longest_at(g, t, start, end, nw, i, &hits[nh]);
 
+		/* An axis name covers its towns' names ("Douentza Gao"):
+		 * they are the road's ends, not where the report is. */
+		if (wa > 0 && wa >= w) {
+			axis = axis < 0 ? a : axis;
+			i += wa;
+			continue;
+		}
 		nh += w > 0;
 		i += w > 0 ? w : 1;
+	}
+	if (axis < 0)
+		axis = axis_by_towns(g, hits, nh);
+	if (axis >= 0) {
+		out->axis = g->ax[axis].id;
+		rc = 0;
 	}
 	if (nh > 0) {
 		const struct place *p = &g->p[hits[best_hit(g, hits, nh)].place];

@@ -9,59 +9,7 @@
 #include "base/xmalloc.h"
 #include "base/yamldoc.h"
 #include "geo.h"
-
-#define TEMPLATE "{region}"
-
-/* Region values of a rule besides a region index. */
-#define R_ANY (-1)
-#define R_UNKNOWN (-2)
-
-struct queue {
-	char *id, *kind, *region, *on_duty, *readers;
-	int security_forces;
-	unsigned escalate_after;
-};
-
-struct category {
-	char *id;
-	int protected_;	/* never to a queue security forces read */
-};
-
-struct rule {
-	int cat;		/* category index, or -1 for any */
-	int region;		/* region index, R_ANY or R_UNKNOWN */
-	int accuses;		/* 0, 1, or -1 for either */
-	char *q[ROUTE_QUEUES_MAX];
-	unsigned nq, line;
-	int urgent, used;
-};
-
-struct number {
-	char digits[NV_ROUTE_ID_MAX];
-	const char *region;	/* into routes->regions, or "national" */
-};
-
-/* What route_report answers, computed at load for every combination. */
-struct decision {
-	unsigned q[ROUTE_QUEUES_MAX];
-	unsigned n;
-	int urgent;
-};
-
-struct routes {
-	char **regions;		/* the region ids of the geography */
-	unsigned nregions;
-	struct category *cat;
-	unsigned ncat;
-	struct queue *q;
-	unsigned nq;
-	struct number *num;
-	unsigned nnum;
-	struct rule *rules;
-	unsigned nrules;
-	/* [category][region, nregions = none known][accuses 0/1] */
-	struct decision *table;
-};
+#include "route_int.h"
 
 struct ld {
 	const struct ydoc *d;
@@ -528,6 +476,7 @@ decide(struct ld *l, struct routes *r, int cat, int region, int accuses,
 	}
 	ru->used = 1;
 	dc->urgent = ru->urgent;
+	dc->line = ru->line;
 	for (unsigned i = 0; i < ru->nq; i++) {
 		char *id;
 		int qi;
@@ -566,8 +515,8 @@ next:		;
 	return 0;
 }
 
-static struct decision *
-cell(const struct routes *r, int cat, int region, int accuses)
+struct decision *
+route_cell(const struct routes *r, int cat, int region, int accuses)
 {
 	unsigned ri = region >= 0 ? (unsigned)region : r->nregions;
 
@@ -584,7 +533,7 @@ build_table(struct ld *l, struct routes *r)
 		for (int g = -1; g < (int)r->nregions; g++)
 			for (int a = 0; a < 2; a++)
 				if (decide(l, r, (int)c, g, a,
-				    cell(r, (int)c, g, a)) != 0)
+				    route_cell(r, (int)c, g, a)) != 0)
 					return -1;
 	for (unsigned i = 0; i < r->nrules; i++)
 		if (!r->rules[i].used) {
@@ -623,7 +572,8 @@ route_load(const char *path, const struct geo *g, char **cause)
 	}
 	if (load_categories(&l, r, root) != 0 || load_queues(&l, r, root) !=
 	    0 || load_numbers(&l, r, root) != 0 || load_rules(&l, r, root) !=
-	    0 || build_table(&l, r) != 0)
+	    0 || build_table(&l, r) != 0 ||
+	    route_axes_build(r, g, path, cause) != 0)
 		goto fail;
 	ydoc_free(d);
 	return r;
@@ -658,6 +608,7 @@ route_free(struct routes *r)
 	free(r->num);
 	free(r->rules);
 	free(r->table);
+	route_axes_free(r);
 	free(r);
 }
 
@@ -671,7 +622,12 @@ route_report(const struct routes *r, const struct route_in *in,
 	memset(out, 0, sizeof *out);
 	if (c < 0)
 		return -1;
-	dc = cell(r, c, region_index(r, in->region), in->accuses_security);
+	/* An axis the data knows wins over the region (docs/routing.md,
+	 * "Road axes"): the report concerns the whole road. */
+	dc = route_axis_cell(r, c, in->axis, in->accuses_security);
+	if (dc == NULL)
+		dc = route_cell(r, c, region_index(r, in->region),
+		    in->accuses_security);
 	for (unsigned i = 0; i < dc->n; i++)
 		out->queues[i] = r->q[dc->q[i]].id;
 	out->n = dc->n;

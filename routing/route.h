@@ -18,6 +18,8 @@
  * - a report with no known region would reach a "{region}" queue;
  * - a report of a protected category (gbv) or one accusing security
  *   forces would reach a queue with security_forces: true.
+ * - a report on a road axis of the geography would need more than
+ *   ROUTE_QUEUES_MAX queues.
  * So route_report cannot fail but for an unknown category, and no edit
  * of the file can send GBV or accusations where security forces read.
  *
@@ -35,13 +37,24 @@ struct routes *route_load(const char *path, const struct geo *g,
     char **cause);
 void route_free(struct routes *r);
 
-#define ROUTE_QUEUES_MAX 4
+/*
+ * Queues one report goes to. A road axis report goes to every crossed
+ * region's queue plus what its rule adds: at most NV_GEO_AXIS_REGIONS_MAX
+ * (4) regions + national-eod = 5; 6 leaves room for one more national
+ * queue. route_load refuses data that would need more, and
+ * gateway/store.h STORE_QUEUES_MAX must equal it (gateway/app.c checks).
+ */
+#define ROUTE_QUEUES_MAX 6
 
 struct route_in {
 	const char *category;	/* a category id of the file */
 	const char *region;	/* region id, or NULL when not known */
 	int accuses_security;	/* the reporter says security forces are
 				 * involved */
+	/* Addition: a road axis id of the geography (geo_axis), or NULL.
+	 * An axis the data knows wins over region: the report goes to
+	 * what each crossed region would get, merged (route_report). */
+	const char *axis;
 };
 
 /* Queue ids point into the struct routes. */
@@ -55,6 +68,15 @@ struct route_out {
  * The queues a report goes to, and to no other. A region that is not a
  * region of the data set (NULL, "", a cercle id, a typo) counts as not
  * known. -1 only for an unknown category.
+ *
+ * With an axis the data knows, the report is routed as if it came from
+ * each region the axis crosses, and the answers are merged: queue by
+ * queue position, region by region in road order, each queue once
+ * ("{region}", national-eod over mopti, tombouctou, gao gives mopti
+ * tombouctou gao national-eod); urgent if any answer is. The rules
+ * thus apply to axis reports unchanged, and since each region's answer
+ * is proved safe at load, so is their union. An unknown axis id counts
+ * as none (the region decides).
  */
 int route_report(const struct routes *r, const struct route_in *in,
     struct route_out *out);

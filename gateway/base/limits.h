@@ -286,6 +286,27 @@
  * as the largest PDU we accept. */
 #define NV_GEO_TEXT_MAX NV_SMPP_PDU_MAX
 
+/*
+ * Named road axes in one geography file. The seeds name five (seed
+ * 002:3598-3610); 64 leaves room for the roads an office adds while
+ * bounding the axis index and the routing table (categories x axes x 2).
+ */
+#define NV_GEO_AXES_MAX 64u
+
+/*
+ * Regions one axis may cross. The longest axis of the seeds crosses
+ * three (Douentza-Gao: Mopti or Douentza, Tombouctou, Gao); four allows
+ * a longer road (Bamako-Kayes in the 2023 set). An axis report reaches
+ * every crossed region's queue plus what its rule adds (national-eod for
+ * an IED), and the whole must fit ROUTE_QUEUES_MAX (routing/route.h):
+ * 4 regions + 1 national queue = 5 of 6.
+ */
+#define NV_GEO_AXIS_REGIONS_MAX 4u
+
+/* Towns named along one axis: a road of a few hundred km has a handful
+ * of them; the bound caps the matcher's per-axis comparisons. */
+#define NV_GEO_AXIS_TOWNS_MAX 16u
+
 /* Routing rules, queue declarations and inbound numbers in routing.yaml:
  * far above the few dozen a deployment writes. */
 #define NV_ROUTE_RULES_MAX 256u

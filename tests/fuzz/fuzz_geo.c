@@ -79,8 +79,10 @@ text_mode(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	check_fold(s, size);
-	if (geo_match_text(geo, s, &m) == 0 && strcmp(m.region, "gao") != 0 &&
-	    strcmp(m.region, "segou") != 0)
+	/* A match names a place or, with no place, a road axis. */
+	if (geo_match_text(geo, s, &m) == 0 && (m.region == NULL ?
+	    m.axis == NULL : strcmp(m.region, "gao") != 0 &&
+	    strcmp(m.region, "segou") != 0))
 		abort();
 	free(s);
 }

@@ -350,6 +350,7 @@ match(const struct geo *g, const char *text, const char *region,
 	}
 	if (rc != 0)
 		fail_msg("\"%s\" named nothing", text);
+	assert_null(m.axis);
 	assert_string_equal(m.region, region);
 	if (cercle == NULL)
 		assert_null(m.cercle);
@@ -404,6 +405,138 @@ test_match_text(void **state)
 	match(geo_a, NULL, NULL, NULL, NULL);
 }
 
+/* The axis and region a text names (NULL: none). */
+static void
+match_axis(const struct geo *g, const char *text, const char *axis,
+    const char *region, const char *commune)
+{
+	struct geo_match m;
+
+	if (geo_match_text(g, text, &m) != 0)
+		fail_msg("\"%s\" named nothing", text);
+	if ((axis == NULL) != (m.axis == NULL) || (axis != NULL &&
+	    strcmp(axis, m.axis) != 0))
+		fail_msg("\"%s\": axis %s, want %s", text, m.axis ? m.axis :
+		    "none", axis ? axis : "none");
+	if ((region == NULL) != (m.region == NULL) || (region != NULL &&
+	    strcmp(region, m.region) != 0))
+		fail_msg("\"%s\": region %s, want %s", text, m.region ?
+		    m.region : "none", region ? region : "none");
+	if (commune == NULL)
+		assert_null(m.commune);
+	else
+		assert_string_equal(m.commune, commune);
+}
+
+static void
+expect_axis(const struct geo *g, const char *name, const char *id,
+    const char *r0, const char *r1, const char *r2)
+{
+	struct geo_axis ax;
+	const char *want[] = { r0, r1, r2 };
+	unsigned n = r2 != NULL ? 3 : 2;
+
+	if (geo_axis_find(g, name, &ax) != 0)
+		fail_msg("%s: no axis %s", geo_name(g), name);
+	assert_string_equal(ax.id, id);
+	assert_int_equal(ax.nregions, n);
+	for (unsigned i = 0; i < n; i++)
+		assert_string_equal(ax.regions[i], want[i]);
+}
+
+/* The five axes of seed 002:3598-3610 in both data sets, crossing the
+ * regions geography.md gives; found by id and by every kind of name. */
+static void
+test_axes(void **state)
+{
+	struct geo_axis ax;
+
+	(void)state;
+	assert_int_equal(geo_axis_count(geo_a), 5);
+	assert_int_equal(geo_axis_count(geo_b), 5);
+	assert_int_equal(geo_axis_at(geo_a, 0, &ax), 0);
+	assert_string_equal(ax.id, "axis.douentza-gao");
+	assert_string_equal(ax.name, "Douentza-Boni-Hombori-Gossi-Gao");
+	assert_int_equal(geo_axis_at(geo_a, 5, &ax), -1);
+	expect_axis(geo_a, "axis.douentza-gao", "axis.douentza-gao", "mopti",
+	    "tombouctou", "gao");
+	expect_axis(geo_b, "axis.douentza-gao", "axis.douentza-gao",
+	    "douentza", "tombouctou", "gao");
+	expect_axis(geo_a, "Douentza-Gao", "axis.douentza-gao", "mopti",
+	    "tombouctou", "gao");
+	expect_axis(geo_a, "douentza gao", "axis.douentza-gao", "mopti",
+	    "tombouctou", "gao");
+	expect_axis(geo_a, "GAO GOSSI HOMBORI BONI DOUENTZA",
+	    "axis.douentza-gao", "mopti", "tombouctou", "gao");
+	expect_axis(geo_a, "Macina-Ténenkou", "axis.macina-tenenkou", "segou",
+	    "mopti", NULL);
+	expect_axis(geo_b, "massina tenenkou", "axis.macina-tenenkou",
+	    "segou", "mopti", NULL);
+	expect_axis(geo_a, "Gao-Ansongo-Ménaka", "axis.gao-menaka", "gao",
+	    "menaka", NULL);
+	expect_axis(geo_b, "gao ansongo menaka", "axis.gao-menaka", "gao",
+	    "menaka", NULL);
+	expect_axis(geo_a, "Kidal-Gao", "axis.gao-kidal", "gao", "kidal",
+	    NULL);
+	expect_axis(geo_b, "Niono-Léré-Tombouctou", "axis.niono-tombouctou",
+	    "segou", "tombouctou", NULL);
+	expect_axis(geo_a, "niono lere tombouctou", "axis.niono-tombouctou",
+	    "segou", "tombouctou", NULL);
+	/* A town is not an axis; an axis is not a place. */
+	assert_int_equal(geo_axis_find(geo_a, "Gao", &ax), -1);
+	assert_int_equal(geo_axis_find(geo_a, "Gao Ansongo", &ax), -1);
+	assert_int_equal(geo_axis_find(geo_a, "axis.nowhere", &ax), -1);
+	assert_int_equal(geo_axis_find(geo_a, "", &ax), -1);
+	assert_int_equal(geo_axis_find(geo_a, NULL, &ax), -1);
+	{
+		struct geo_place p;
+
+		assert_int_equal(geo_find(geo_a, "Douentza-Gao", &p), -1);
+		assert_int_equal(geo_find_id(geo_a, "axis.gao-kidal", &p), -1);
+	}
+}
+
+static void
+test_match_axes(void **state)
+{
+	(void)state;
+	/* By a name: the words are the road, not where the report is. */
+	match_axis(geo_a, "EEI sur l'axe Douentza Gao", "axis.douentza-gao",
+	    NULL, NULL);
+	match_axis(geo_b, "EEI sur l'axe Douentza-Gao", "axis.douentza-gao",
+	    NULL, NULL);
+	match_axis(geo_a, "route Gao-Ansongo-Menaka", "axis.gao-menaka", NULL,
+	    NULL);
+	match_axis(geo_a, "ENGIN SUR LA ROUTE GAO ANSONGO MÉNAKA",
+	    "axis.gao-menaka", NULL, NULL);
+	match_axis(geo_a, "mine axe Niono-Léré-Tombouctou",
+	    "axis.niono-tombouctou", NULL, NULL);
+	/* A place besides the axis's name gives the region. */
+	match_axis(geo_a, "axe Douentza-Gao pres de Boni", "axis.douentza-gao",
+	    "mopti", "mopti.douentza.boni");
+	match_axis(geo_b, "axe Douentza-Gao pres de Boni", "axis.douentza-gao",
+	    "douentza", "douentza.douentza.boni");
+	/* By towns in two regions; they stay places too. */
+	match_axis(geo_a, "EEI entre Hombori et Gossi", "axis.douentza-gao",
+	    "mopti", "mopti.douentza.hombori");
+	match_axis(geo_b, "EEI entre Hombori et Gossi", "axis.douentza-gao",
+	    "douentza", "douentza.douentza.hombori");
+	match_axis(geo_a, "entre Macina et Ténenkou", "axis.macina-tenenkou",
+	    "segou", NULL);
+	/* Towns of one region name a place of it, not the axis. */
+	match_axis(geo_a, "Gao Ansongo", NULL, "gao", NULL);
+	match_axis(geo_a, "EEI entre Douentza et Boni", NULL, "mopti",
+	    "mopti.douentza.boni");
+	match_axis(geo_b, "EEI entre Douentza et Hombori", NULL, "douentza",
+	    "douentza.douentza.hombori");
+	/* One town is never an axis. */
+	match_axis(geo_a, "Gao", NULL, "gao", NULL);
+	match_axis(geo_a, "EEI sur la route de Gossi", NULL, "tombouctou",
+	    "tombouctou.gourma-rharous.gossi");
+	/* Whole words only, as for places. */
+	match(geo_a, "Douentza-Gaoussou", "mopti", "mopti.douentza", NULL);
+}
+
 /* A long text is read up to its bound, without harm. */
 static void
 test_match_long(void **state)
@@ -443,6 +576,52 @@ bad_geo(const char *yaml, const char *want)
 	if (strstr(cause, path) == NULL || strstr(cause, want) == NULL)
 		fail_msg("message \"%s\" lacks \"%s\"", cause, want);
 	free(cause);
+}
+
+/* Five regions, no cercle; axes from line 11. */
+#define AXES_HEAD "name: t\nstatus: draft\nregions:\n" \
+	"  - {id: gao, name: Gao, zone: nord}\n" \
+	"  - {id: kidal, name: Kidal, zone: nord}\n" \
+	"  - {id: menaka, name: Menaka, zone: nord}\n" \
+	"  - {id: mopti, name: Mopti, zone: centre}\n" \
+	"  - {id: segou, name: Segou, zone: centre}\n" \
+	"cercles: []\naxes:\n"
+
+static void
+test_axis_refusals(void)
+{
+	bad_geo(AXES_HEAD "  - {id: axis.x, name: Gao-Tessit, towns: [Gao, "
+	    "Kidal], regions: [gao, tessit]}\n",
+	    ":11: not a region of this file: 'tessit'");
+	bad_geo(AXES_HEAD "  - {id: axis.x, name: Long, towns: [Gao, Kidal], "
+	    "regions: [gao, kidal, menaka, mopti, segou]}\n",
+	    ":11: crosses more regions than NV_GEO_AXIS_REGIONS_MAX");
+	bad_geo(AXES_HEAD "  - {id: axis.x, name: X, towns: [Gao, Kidal], "
+	    "regions: [gao, kidal, gao]}\n", ":11: region listed twice: 'gao'");
+	bad_geo(AXES_HEAD "  - {id: axis.x, name: X, towns: [Gao, Mopti], "
+	    "regions: [gao, kidal]}\n",
+	    ":11: town in a region the axis does not list: 'mopti'");
+	bad_geo(AXES_HEAD "  - {id: axis.x, name: X, towns: [Gao, Tessit], "
+	    "regions: [gao, kidal]}\n",
+	    ":11: towns: not a name of a place of this file: 'Tessit'");
+	bad_geo(AXES_HEAD "  - {id: axis.x, name: X, towns: [Gao], "
+	    "regions: [gao]}\n", ":11: towns: expected 2 to");
+	bad_geo(AXES_HEAD "  - {id: axis.x, name: X, towns: [Gao, Kidal], "
+	    "regions: []}\n", ":11: regions: expected a list");
+	bad_geo(AXES_HEAD "  - {id: axis.x, name: X, aliases: [Kidal], towns: "
+	    "[Gao, Kidal], regions: [gao, kidal]}\n",
+	    ":11: an axis name must not be a place's name: 'Kidal'");
+	bad_geo(AXES_HEAD "  - {id: axis.x, name: Gao-Kidal, towns: [Gao, "
+	    "Kidal], regions: [gao, kidal]}\n  - {id: axis.y, name: Y, "
+	    "aliases: [\"Gao Kidal\"], towns: [Gao, Kidal], regions: [gao, "
+	    "kidal]}\n", "names both axes");
+	bad_geo(AXES_HEAD "  - {id: axis.x, name: X, towns: [Gao, Kidal], "
+	    "regions: [gao, kidal]}\n  - {id: axis.x, name: Y, towns: [Gao, "
+	    "Kidal], regions: [gao, kidal]}\n", ":12: duplicate id 'axis.x'");
+	bad_geo(AXES_HEAD "  - {id: gao, name: X, towns: [Gao, Kidal], "
+	    "regions: [gao, kidal]}\n", ":11: duplicate id 'gao'");
+	bad_geo(AXES_HEAD "  - {id: axis.x, name: X, towns: [Gao, Kidal], "
+	    "region: [gao, kidal]}\n", ":11: unknown key 'region'");
 }
 
 #define HEAD "name: t\nstatus: draft\n"
@@ -499,6 +678,7 @@ test_refusals(void **state)
 		assert_int_equal(geo_find(g, "y", &p), 0);
 		geo_free(g);
 	}
+	test_axis_refusals();
 	assert_null(geo_load("/nonexistent/geo.yaml", &cause));
 	assert_non_null(strstr(cause, "/nonexistent/geo.yaml"));
 	free(cause);
@@ -535,6 +715,8 @@ main(void)
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_match_text),
 		cmocka_unit_test(test_match_long),
+		cmocka_unit_test(test_axes),
+		cmocka_unit_test(test_match_axes),
 		cmocka_unit_test(test_refusals),
 	};
 	size_t nc = sizeof cases / sizeof *cases, nf = ARRAY_SIZE(fixed);

@@ -284,6 +284,7 @@ test_region_dialled_and_text(void **state)
 	assert_str_or_null(r.region, "gao");
 	assert_null(r.cercle);
 	assert_null(r.commune);
+	assert_null(r.axis);
 	assert_queues(&r, 1, "gao", NULL);
 
 	a = addr("22370000061", 1, 1, "80001101");
@@ -930,6 +931,63 @@ test_nothing_of_the_number_in_result(void **state)
 	world_free(w);
 }
 
+/* The queues of r, space-separated. */
+static void
+assert_route(const struct intake_res *r, const char *want, int urgent)
+{
+	char got[256] = "";
+
+	for (unsigned i = 0; i < r->route.n; i++) {
+		strcat(got, i ? " " : "");
+		strcat(got, r->route.queues[i]);
+	}
+	if (strcmp(got, want) != 0)
+		fail_msg("got \"%s\", want \"%s\"", got, want);
+	assert_int_equal(r->route.urgent, urgent);
+}
+
+/* An SMS naming a road axis reaches every region the axis crosses (and
+ * for an IED the EOD desk); the number dialled does not add its own. */
+static void
+test_axis(void **state)
+{
+	struct world *w = world_new(0, 0, 0, 0);
+	struct mt_addr nat = addr("22370000061", 1, 1, "36123");
+	struct mt_addr kayes = addr("22370000062", 1, 1, "80001101");
+	struct intake_res r;
+
+	(void)state;
+	report_ok(w, &nat, "ied", "EEI sur l'axe Douentza Gao", T0, &r);
+	assert_str_or_null(r.axis, "axis.douentza-gao");
+	assert_null(r.region);
+	assert_null(r.cercle);
+	assert_null(r.commune);
+	assert_route(&r, "mopti tombouctou gao national-eod", 1);
+	assert_int_equal(r.reply, 1);
+
+	/* The axis, not the region of the number dialled. */
+	report_ok(w, &kayes, "unsorted", "engin sur la route Gao-Ansongo-"
+	    "Ménaka", T0, &r);
+	assert_str_or_null(r.axis, "axis.gao-menaka");
+	assert_null(r.region);
+	assert_route(&r, "gao menaka", 0);
+
+	/* Towns in two regions: the axis; the first town is the place. */
+	report_ok(w, &nat, "gbv", "entre Hombori et Gossi", T0, &r);
+	assert_str_or_null(r.axis, "axis.douentza-gao");
+	assert_str_or_null(r.region, "mopti");
+	assert_str_or_null(r.commune, "mopti.douentza.hombori");
+	assert_route(&r, "mopti-gbv tombouctou-gbv gao-gbv", 0);
+	assert_int_equal(r.reply, 0);
+
+	/* One town is not an axis. */
+	report_ok(w, &kayes, "ied", "EEI vers Gao", T0, &r);
+	assert_null(r.axis);
+	assert_str_or_null(r.region, "gao");
+	assert_route(&r, "gao national-eod", 1);
+	world_free(w);
+}
+
 int
 main(void)
 {
@@ -944,6 +1002,7 @@ main(void)
 		cmocka_unit_test(test_flood_alerts),
 		cmocka_unit_test(test_flood_region),
 		cmocka_unit_test(test_nothing_of_the_number_in_result),
+		cmocka_unit_test(test_axis),
 	};
 
 	if (getenv("CMOCKA_MESSAGE_OUTPUT") == NULL)

@@ -63,7 +63,7 @@ static void
 route(const struct routes *r, const char *cat, const char *region,
     int accuses, const char *want, int urgent)
 {
-	struct route_in in = { cat, region, accuses };
+	struct route_in in = { cat, region, accuses, NULL };
 	struct route_out out;
 	char got[256] = "";
 
@@ -84,7 +84,7 @@ test_policy(void **state)
 	static const char *const cats[] = { "arms_seen", "arms_cache",
 	    "trafficking", "manufacture", "ied", "gbv", "extremism",
 	    "attack", "intercommunity", "information", "unsorted" };
-	struct route_in in = { "weapons", "gao", 0 };
+	struct route_in in = { "weapons", "gao", 0, NULL };
 	struct route_out out;
 
 	(void)state;
@@ -136,7 +136,7 @@ test_never_to_security_forces(void **state)
 				geo_region_at(gs[s], i, &p);
 			for (size_t c = 0; c < sizeof cats / sizeof *cats; c++) {
 				for (int a = 0; a < 2; a++) {
-					struct route_in in = { cats[c], p.id, a };
+					struct route_in in = { cats[c], p.id, a, NULL };
 					struct route_out out;
 					struct route_queue q;
 
@@ -274,7 +274,8 @@ test_refusals(void **state)
 	bad_routes(geo_a, BASE "  - {queues: [triage], urgent: yes}\n",
 	    ":10: expected true or false for 'urgent'");
 	bad_routes(geo_a, BASE "  - {queues: [triage, triage, triage, triage, "
-	    "triage]}\n", ":10: queues: expected a list of 1 to");
+	    "triage, triage, triage]}\n", ":10: queues: expected a list of 1 "
+	    "to");
 	bad_routes(geo_a, "categories:\n  - {id: a}\n  - {id: a}\n",
 	    ":3: duplicate category 'a'");
 	bad_routes(geo_a, "categories:\n  - {id: a}\nqueues:\n"
@@ -300,6 +301,105 @@ test_refusals(void **state)
 	assert_null(route_load("/nonexistent/routing.yaml", geo_a, &cause));
 	assert_non_null(strstr(cause, "/nonexistent/routing.yaml"));
 	free(cause);
+}
+
+/* Routes a report on an axis (region given too) and compares exactly. */
+static void
+route_axis(const struct routes *r, const char *cat, const char *axis,
+    const char *region, int accuses, const char *want, int urgent)
+{
+	struct route_in in = { cat, region, accuses, axis };
+	struct route_out out;
+	char got[256] = "";
+
+	assert_int_equal(route_report(r, &in, &out), 0);
+	for (unsigned i = 0; i < out.n; i++) {
+		strcat(got, i ? " " : "");
+		strcat(got, out.queues[i]);
+	}
+	if (strcmp(got, want) != 0)
+		fail_msg("%s on %s: got \"%s\", want \"%s\"", cat, axis, got,
+		    want);
+	assert_int_equal(out.urgent, urgent);
+}
+
+/* DESIGN §4: an axis report reaches every crossed region's queue, and
+ * an IED report also national-eod; GBV and accusations keep their
+ * rules. */
+static void
+test_axes(void **state)
+{
+	const struct routes *rs[] = { ra, rb };
+	const struct geo *gs[] = { geo_a, geo_b };
+
+	(void)state;
+	route_axis(ra, "ied", "axis.douentza-gao", NULL, 0,
+	    "mopti tombouctou gao national-eod", 1);
+	route_axis(rb, "ied", "axis.douentza-gao", NULL, 0,
+	    "douentza tombouctou gao national-eod", 1);
+	route_axis(ra, "ied", "axis.gao-menaka", NULL, 0,
+	    "gao menaka national-eod", 1);
+	route_axis(ra, "arms_seen", "axis.niono-tombouctou", NULL, 0,
+	    "segou tombouctou", 0);
+	route_axis(ra, "attack", "axis.gao-kidal", NULL, 0, "gao kidal", 1);
+	/* GBV: the GBV caseworkers of each crossed region, and only them. */
+	route_axis(ra, "gbv", "axis.douentza-gao", NULL, 0,
+	    "mopti-gbv tombouctou-gbv gao-gbv", 0);
+	route_axis(rb, "gbv", "axis.macina-tenenkou", NULL, 1,
+	    "segou-gbv mopti-gbv", 0);
+	/* Accusations: out of the chain, once, urgency kept. */
+	route_axis(ra, "ied", "axis.douentza-gao", NULL, 1,
+	    "national-oversight", 1);
+	route_axis(ra, "arms_seen", "axis.gao-kidal", NULL, 1,
+	    "national-oversight", 0);
+	/* The axis wins over the region, even one it does not cross. */
+	route_axis(ra, "ied", "axis.gao-kidal", "kayes", 0,
+	    "gao kidal national-eod", 1);
+	route_axis(ra, "ied", "axis.gao-kidal", "gao", 0,
+	    "gao kidal national-eod", 1);
+	/* An axis the data lacks counts as none: the region decides. */
+	route_axis(ra, "ied", "axis.nowhere", "gao", 0, "gao national-eod", 1);
+	route_axis(ra, "ied", "gao", NULL, 0, "national-triage national-eod",
+	    1);
+	/* Every axis of both sets: GBV and accusations never reach a queue
+	 * security forces read, and every answer fits. */
+	for (int s = 0; s < 2; s++) {
+		struct geo_axis ax;
+
+		assert_int_equal(geo_axis_count(gs[s]), 5);
+		for (unsigned i = 0; geo_axis_at(gs[s], i, &ax) == 0; i++) {
+			for (int a = 0; a < 2; a++) {
+				struct route_in in = { "gbv", NULL, a, ax.id };
+				struct route_out out;
+				struct route_queue q;
+
+				if (a)
+					in.category = "arms_seen";
+				assert_int_equal(route_report(rs[s], &in, &out),
+				    0);
+				assert_true(out.n >= 1);
+				assert_true(out.n <= ROUTE_QUEUES_MAX);
+				for (unsigned k = 0; k < out.n; k++) {
+					assert_int_equal(route_queue(rs[s],
+					    out.queues[k], &q), 0);
+					assert_false(q.security_forces);
+				}
+			}
+		}
+	}
+}
+
+/* Rules whose answers for an axis's regions do not fit together. */
+static void
+test_axis_refusals(void **state)
+{
+	(void)state;
+	/* 3 queues a region x 3 regions of Douentza-Gao, merged: 7. */
+	bad_routes(geo_a, BASE GBV_OK "  - {accuses_security: true, queues: "
+	    "[triage]}\n  - {region: unknown, queues: [triage]}\n"
+	    "  - {queues: [\"{region}\", \"{region}-gbv\", triage]}\n",
+	    ":14: arms_seen reports on axis axis.douentza-gao would go to "
+	    "more than ROUTE_QUEUES_MAX (6) queues");
 }
 
 /* The shipped rules with a specific-region rule load against B. */
@@ -356,6 +456,8 @@ main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_switch),
+		cmocka_unit_test(test_axes),
+		cmocka_unit_test(test_axis_refusals),
 	};
 
 	if (getenv("CMOCKA_MESSAGE_OUTPUT") == NULL)
