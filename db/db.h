@@ -125,6 +125,7 @@ struct db_report {
 	int counted;			/* its reporter's one count in its
 					 * statistics cell (DESIGN 5) */
 	const char *flags;		/* may be NULL: see the schema */
+	const char *axis;		/* road axis id, or NULL */
 	/* Read only (0 when not yet): set by db_report_ack, escalation
 	 * and db_report_set_status. */
 	int64_t acked_at, escalated_at, closed_at;

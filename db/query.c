@@ -86,6 +86,7 @@ db_report_add(struct db *db, const struct db_report *r, int64_t *id)
 	db_bind_i64(db, st, "$incomplete", r->incomplete != 0);
 	db_bind_i64(db, st, "$counted", r->counted != 0);
 	db_bind_text(db, st, "$flags", r->flags);
+	db_bind_text(db, st, "$axis", r->axis);
 	if (db_run(db, st) != 0)
 		return -1;
 	if (id != NULL)
@@ -138,6 +139,7 @@ read_report(sqlite3_stmt *st, struct db_report *r)
 	r->acked_at = sqlite3_column_int64(st, 18);
 	r->escalated_at = sqlite3_column_int64(st, 19);
 	r->closed_at = sqlite3_column_int64(st, 20);
+	r->axis = db_col_text(st, 21);
 }
 
 int

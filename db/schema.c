@@ -175,6 +175,9 @@ static const char v1_to_v2[] =
 "-- Deleting a report finds its rows.\n"
 "CREATE INDEX report_queues_report ON report_queues (report_id);\n"
 "\n"
+"ALTER TABLE reports ADD COLUMN axis TEXT;\n"
+"  -- the road axis it was reported on (data/geo: an IED axis crossing\n"
+"  -- several regions), or NULL\n"
 "ALTER TABLE reports ADD COLUMN flags TEXT;\n"
 "  -- comma-separated marks: over_limit (the reporter's rate limit was\n"
 "  -- passed: stored, not answered), accuses_security\n"
@@ -249,7 +252,7 @@ static const struct {
 } expect[] = {
 	{ "reports", 1, "id case_hash category region cercle commune queue "
 	    "urgent status language channel link received narrative key_id "
-	    "counted incomplete flags acked_at escalated_at closed_at" },
+	    "counted incomplete axis flags acked_at escalated_at closed_at" },
 	{ "report_events", 1, "id report_id at kind body key_id actor" },
 	{ "inbound", 1, "id dedup link at kind report_id" },
 	{ "parts", 1, "id msg_key seq total link at sealed key_id" },

@@ -11,7 +11,7 @@
 #define REPORT_COLS "id, case_hash, category, region, cercle, commune, " \
 	"queue, urgent, status, language, channel, link, received, " \
 	"narrative, key_id, incomplete, counted, flags, acked_at, " \
-	"escalated_at, closed_at"
+	"escalated_at, closed_at, axis"
 
 #define PART_COLS "id, msg_key, seq, total, link, at, sealed, key_id"
 
@@ -47,11 +47,11 @@ static const struct st_def defs[DB_ST__COUNT] = {
 	[DB_ST_REPORT_ADD] = { "report_add",
 	    "INSERT INTO reports (case_hash, category, region, cercle, "
 	    "commune, queue, urgent, status, language, channel, link, "
-	    "received, narrative, key_id, incomplete, counted, flags) "
+	    "received, narrative, key_id, incomplete, counted, flags, axis) "
 	    "VALUES ($case_hash, $category, $region, $cercle, $commune, "
 	    "$queue, $urgent, coalesce($status, 'unverified'), $language, "
 	    "$channel, $link, $received, $narrative, $key_id, $incomplete, "
-	    "$counted, $flags)" },
+	    "$counted, $flags, $axis)" },
 	[DB_ST_REPORT_GET] = { "report_get",
 	    "SELECT " REPORT_COLS " FROM reports WHERE id = $id" },
 	[DB_ST_REPORT_COUNT] = { "report_count",

@@ -184,6 +184,7 @@ submit(struct app_job *j)
 		rt.region = j->res.region;
 		rt.cercle = j->res.cercle;
 		rt.commune = j->res.commune;
+		rt.axis = j->res.axis;
 		for (unsigned i = 0; i < j->res.route.n && i < STORE_QUEUES_MAX;
 		    i++)
 			rt.queues[rt.nqueues++] = j->res.route.queues[i];

@@ -103,7 +103,7 @@ struct report_job {
 	int has_dedup, has_msg_key, has_reply;
 	uint8_t dedup[DB_HASH_LEN], msg_key[DB_HASH_LEN];
 	struct wbuf *mt;		/* the reply, serialised */
-	char region[32], cercle[64], commune[64], flags[48];
+	char region[32], cercle[64], commune[64], flags[48], axis[64];
 	char queues[STORE_QUEUES_MAX][48];
 	unsigned nqueues;
 	int urgent, has_mark, counted;
@@ -186,6 +186,7 @@ report_fn(struct db *db, void *arg)
 	r.cercle = j->cercle[0] != '\0' ? j->cercle : NULL;
 	r.commune = j->commune[0] != '\0' ? j->commune : NULL;
 	r.flags = j->flags[0] != '\0' ? j->flags : NULL;
+	r.axis = j->axis[0] != '\0' ? j->axis : NULL;
 	r.queue = j->nqueues > 0 ? j->queues[0] : NULL;
 	r.urgent = j->urgent;
 	if (db_report_add(db, &r, &j->report_id) != 0)
@@ -254,6 +255,7 @@ copy_route(struct report_job *j, const struct store_route *rt)
 	CP(j->cercle, rt->cercle);
 	CP(j->commune, rt->commune);
 	CP(j->flags, rt->flags);
+	CP(j->axis, rt->axis);
 	for (unsigned i = 0; i < rt->nqueues && i < STORE_QUEUES_MAX; i++)
 		CP(j->queues[j->nqueues++], rt->queues[i]);
 #undef CP

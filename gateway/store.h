@@ -48,6 +48,7 @@ typedef void (*store_done_fn)(void *arg, enum store_result r,
 #define STORE_QUEUES_MAX 6
 struct store_route {
 	const char *region, *cercle, *commune;	/* ids, or NULL */
+	const char *axis;			/* road axis id, or NULL */
 	const char *queues[STORE_QUEUES_MAX];	/* the first is the main one */
 	unsigned nqueues;
 	int urgent;

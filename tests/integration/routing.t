@@ -19,6 +19,7 @@ const NUM_A = '22370000081';
 const NUM_B = '22370000082';
 const NUM_C = '22370000083';
 const NUM_D = '22370000084';
+const NUM_E = '22370000085';
 const ON_DUTY = '22370000099';
 
 function routingFile(dir) {
@@ -58,7 +59,9 @@ h.run('routing, limits and escalation', async () => {
   is(await sms(NUM_A, '80001107', 'et encore'), 0, 'a third one, over rate_per_hour = 2: acknowledged all the same');
   is(await sms(NUM_B, '36123', 'arme vue a Bandiagara hier'), 0, 'SMS to the national number naming Bandiagara');
   is(await sms(NUM_C, '80001105', 'rien de precis'), 0, 'SMS to the Mopti number');
-  ok(await h.until(() => to(NUM_B).length === 1 && to(NUM_C).length === 1 && to(NUM_A).length >= 2), 'replies sent');
+  is(await sms(NUM_E, '80001105', "engin suspect sur l'axe Douentza-Gao"), 0, 'SMS naming a road axis');
+  ok(await h.until(() => to(NUM_B).length === 1 && to(NUM_C).length === 1 && to(NUM_E).length === 1 &&
+    to(NUM_A).length >= 2), 'replies sent');
   ok(await d.waitFor((e) => e.event === 'rate_limited' && /^p-[a-z2-7]{24}$/.test(e.pseudonym) && e.limit === 'hour'),
     'rate_limited logged with the pseudonym only');
   await h.sleep(300);
@@ -71,7 +74,7 @@ h.run('routing, limits and escalation', async () => {
     to(ON_DUTY)[0].pdu.short_message.message);
   await h.sleep(2500);
   const alerts = d.lines.filter((l) => /event=escalation /.test(l)).length;
-  is(alerts, 5, 'one alert per urgent report, no more');
+  is(alerts, 6, 'one alert per urgent report, no more');
 
   // An urgent report whose daemon dies before its delay is escalated after the restart.
   is(await sms(NUM_D, '80001105', 'encore des armes'), 0, 'an urgent report');
@@ -84,7 +87,7 @@ h.run('routing, limits and escalation', async () => {
   await h.stopClean(d);
 
   const r = routes(dir);
-  is(r.length, 6, 'six reports', r.join('\n'));
+  is(r.length, 7, 'seven reports', r.join('\n'));
   const gao = r.filter((l) => / region=gao /.test(l));
   is(gao.length, 3, 'three in Gao (the number dialled)');
   ok(gao.every((l) => / queues=gao urgent=1 /.test(l)), 'queue gao only, urgent (the test rule)', gao.join('\n'));
@@ -92,6 +95,8 @@ h.run('routing, limits and escalation', async () => {
   is(gao.filter((l) => / flags=over_limit /.test(l)).length, 1, 'the report over the limit is stored, flagged');
   ok(r.some((l) => / region=mopti cercle=mopti\.bandiagara .* queues=mopti /.test(l)), 'Bandiagara (text) -> Mopti', r.join('\n'));
   is(r.filter((l) => / region=mopti cercle=- .* queues=mopti /.test(l)).length, 2, 'the Mopti number -> Mopti');
+  ok(r.some((l) => / region=- .* queues=gao,mopti,tombouctou .* axis=axis\.douentza-gao$/.test(l)),
+    'the axis -> the queues of the three regions it crosses, the axis stored', r.join('\n'));
   ok(!/2237000008\d|22370000099|70000099/.test(first.concat(d.lines).join('\n')),
     'no number in the log (not even the officer\'s)');
 }, 90);

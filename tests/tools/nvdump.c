@@ -6,7 +6,7 @@
  *
  *   report ID CHANNEL INCOMPLETE NARRATIVE
  *   route ID region=R cercle=C commune=M queues=Q1,Q2 urgent=N counted=N
- *         flags=F category=K      (one line, "-" for none)
+ *         flags=F category=K axis=A      (one line, "-" for none)
  *   mt ID queued attempts=N next_attempt=UNIXTIME status=0xNN
  *   outbox queued|done|failed N
  *
@@ -49,9 +49,10 @@ route_line(struct dump *d, const struct db_report *r)
 	if (db_report_queues(d->db, r->id, queue_one, list) < 0)
 		d->bad++;
 	printf("route %" PRId64 " region=%s cercle=%s commune=%s queues=%s "
-	    "urgent=%d counted=%d flags=%s category=%s\n", r->id,
+	    "urgent=%d counted=%d flags=%s category=%s axis=%s\n", r->id,
 	    DASH(r->region), DASH(r->cercle), DASH(r->commune), DASH(list),
-	    r->urgent, r->counted, DASH(r->flags), DASH(r->category));
+	    r->urgent, r->counted, DASH(r->flags), DASH(r->category),
+	    DASH(r->axis));
 }
 
 static void
