@@ -250,6 +250,51 @@
  */
 #define NV_CC_INPUT_MAX 64u
 
+/* --- USSD sessions (gateway/session.c) ---------------------------- */
+
+/*
+ * Open USSD dialogues held at once. DESIGN §8 asks for 10,000 concurrent
+ * sessions at speed and 100,000 under 256 MiB; 131,072 (a power of two)
+ * leaves a margin over the latter. A slot with its share of the hash
+ * table is about 200 octets (test_session measures it), so the whole
+ * table is at most about 26 MiB, and its pages are touched only as
+ * sessions use them. Past it a new dialogue is answered "busy".
+ */
+#define NV_SESS_MAX 131072u
+
+/*
+ * Octets of a dialogue key: its_session_info and user_message_reference
+ * give 1 or 2, a subscriber-keyed dialect the 16 of a pseudonym.
+ */
+#define NV_SESS_KEY_MAX 16u
+
+/*
+ * Menu answers one session keeps. The deepest report path (category,
+ * who, region, cercle, commune, axis, sex, age band, confirmations and
+ * pages back) is under 20 screens; 32 bounds the state at 64 octets.
+ */
+#define NV_SESS_ANSWERS_MAX 32u
+
+/*
+ * Distinct guard durations in use at once: each has its own FIFO list
+ * and timer. One per USSD profile or link setting; 16 is far above the
+ * carriers of one country and keeps the scan for a duration trivial.
+ */
+#define NV_SESS_GUARDS_MAX 16u
+
+/*
+ * Longest guard (1 h). Carrier gateways give up on a silent dialogue
+ * within minutes; a longer guard only holds a reply address longer.
+ */
+#define NV_SESS_GUARD_MAX_MS 3600000u
+
+/*
+ * Sessions expired per timer callback before yielding to the event
+ * loop, so that a burst of expiries (a carrier outage drops 10,000
+ * dialogues at once) cannot starve the links (cf. NV_CONN_PDUS_PER_CB).
+ */
+#define NV_SESS_EXPIRE_PER_CB 256u
+
 /* --- configuration ------------------------------------------------- */
 
 /* Length of a configuration value (host names, lists of short codes). */
