@@ -15,7 +15,14 @@
 
 /* Where the dialogue key comes from. */
 enum prof_key {
-	PROF_KEY_ITS_SESSION_INFO,	/* octets of its_session_info, end bit masked */
+	/*
+	 * its_session_info (TIA/EIA-637): octet 1 is the session number;
+	 * octet 2 holds a sequence number (bits 7..1) that changes at every
+	 * step and the end bit (bit 0). The standard dialect keys on octet 1
+	 * only; gateway/session.c sess_key_make() also knows the sixdee
+	 * dialect, which keys on both octets with the end bit masked.
+	 */
+	PROF_KEY_ITS_SESSION_INFO,
 	PROF_KEY_USER_MESSAGE_REFERENCE,
 	PROF_KEY_SOURCE_ADDR,		/* one dialogue per subscriber */
 };
