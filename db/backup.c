@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/secfile.h"
 #include "base/xmalloc.h"
 #include "db/db_int.h"
 #include "db/schema.h"
@@ -63,20 +64,11 @@ remove_db_files(const char *path)
 static int
 sync_dir(const char *path, char **cause)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = slash == NULL ? xstrdup(".") :
-	    xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
-
-	if (fd < 0 || fsync(fd) != 0) {
-		*cause = xasprintf("cannot sync directory %s: %s", dir,
-		    strerror(errno));
-		rc = -1;
-	}
-	if (fd >= 0)
-		close(fd);
-	free(dir);
-	return rc;
+	if (sf_sync_dir(path) == 0)
+		return 0;
+	*cause = xasprintf("cannot sync the directory of %s: %s", path,
+	    strerror(errno));
+	return -1;
 }
 
 /* rename(2) that fails with EEXIST rather than replace path. */

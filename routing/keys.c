@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/secfile.h"
 #include "base/xmalloc.h"
 
 /* Keys per file: names x rotations; far above what numvertd needs. */
@@ -29,44 +30,6 @@ struct keys {
 };
 
 static const char *const names[] = { KEY_STORE, KEY_DEDUP };
-
-static int
-unhex(const char *s, uint8_t *out, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return s[2 * n] == '\0' ? 0 : -1;
-}
-
-/* A key file others can read would hand them every report. */
-static int
-check_file(const char *path, int fd, char **cause)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*cause = xasprintf("%s: not a regular file", path);
-		return -1;
-	}
-	if (st.st_uid != geteuid()) {
-		*cause = xasprintf("%s: owned by uid %u, not by this user (%u): "
-		    "keys must belong to the account numvertd runs as", path,
-		    (unsigned)st.st_uid, (unsigned)geteuid());
-		return -1;
-	}
-	if (st.st_mode & 077) {
-		*cause = xasprintf("%s: mode %04o lets other users read or "
-		    "change the keys that protect every report; run "
-		    "chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);
-		return -1;
-	}
-	return 0;
-}
 
 static int
 parse_line(struct keys *ks, char *line, const char *path, unsigned lineno,
@@ -91,7 +54,7 @@ parse_line(struct keys *ks, char *line, const char *path, unsigned lineno,
 	}
 	k = &ks->k[ks->n];
 	k->k = cry_secure_alloc(CRY_KEY_LEN);
-	if (unhex(hex, k->k, CRY_KEY_LEN) != 0) {
+	if (sf_unhex(hex, k->k, CRY_KEY_LEN) != 0) {
 		cry_secure_free(k->k);
 		*cause = xasprintf("%s:%u: the key is not hexadecimal", path,
 		    lineno);
@@ -117,7 +80,8 @@ keys_load(const char *path, char **cause)
 		    "`numvert keygen %s`)", path, strerror(errno), path);
 		return NULL;
 	}
-	if (check_file(path, fd, cause) != 0 ||
+	if (sf_check_private(path, fd, "the keys that protect every report",
+	    cause) != 0 ||
 	    (fp = fdopen(fd, "r")) == NULL) {
 		close(fd);
 		return NULL;
@@ -148,28 +112,6 @@ keys_free(struct keys *ks)
 	for (unsigned i = 0; i < ks->n; i++)
 		cry_secure_free(ks->k[i].k);
 	free(ks);
-}
-
-/* The new file's name must survive a crash as surely as its content. */
-static int
-sync_dir(const char *path)
-{
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int fd, rc;
-
-	if (slash == NULL)
-		snprintf(dir, strlen(dir) + 1, ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
 }
 
 int
@@ -204,7 +146,7 @@ keys_generate(const char *path, char **cause)
 	cry_wipe(line, sizeof line);
 	rc |= fsync(fd) != 0;
 	rc |= close(fd) != 0;
-	rc |= sync_dir(path) != 0;
+	rc |= sf_sync_dir(path) != 0;
 	if (rc != 0) {
 		*cause = xasprintf("%s: cannot write: %s", path, strerror(errno));
 		(void)unlink(path);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/limits.h"
+#include "base/secfile.h"
 #include "base/xmalloc.h"
 #include "crypto.h"
 
@@ -34,52 +35,6 @@ static int64_t
 epoch_start(int64_t now, int64_t len)
 {
 	return now - now % len;	/* now >= 0: checked by the callers */
-}
-
-/* A key file others can read would let them link every pseudonym. */
-static int
-check_file(const char *path, int fd, char **cause)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*cause = xasprintf("%s: not a regular file", path);
-		return -1;
-	}
-	if (st.st_uid != geteuid()) {
-		*cause = xasprintf("%s: owned by uid %u, not by this user "
-		    "(%u): the pseudonym key must belong to the account numvertd "
-		    "runs as", path, (unsigned)st.st_uid, (unsigned)geteuid());
-		return -1;
-	}
-	if (st.st_mode & 077) {
-		*cause = xasprintf("%s: mode %04o lets other users read or "
-		    "change the key that hides who sent each report; run "
-		    "chmod 600 %s", path, (unsigned)(st.st_mode & 07777), path);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-unhex(const char *s, uint8_t *out, size_t n)
-{
-	for (size_t i = 0; i < 2 * n; i++) {
-		char c = s[i];
-		unsigned v;
-
-		if (c >= '0' && c <= '9')
-			v = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = (unsigned)(c - 'a' + 10);
-		else
-			return -1;
-		if (i % 2 == 0)
-			out[i / 2] = (uint8_t)(v << 4);
-		else
-			out[i / 2] |= (uint8_t)v;
-	}
-	return 0;
 }
 
 /*
@@ -107,7 +62,8 @@ read_file(const char *path, int64_t *start, int64_t *len, uint8_t *key,
 		    strerror(errno));
 		return -1;
 	}
-	if (check_file(path, fd, cause) != 0)
+	if (sf_check_private(path, fd, "the key that hides who sent each "
+	    "report", cause) != 0)
 		goto out;
 	n = read(fd, buf, sizeof buf - 1);
 	if (n < 0) {
@@ -120,7 +76,7 @@ read_file(const char *path, int64_t *start, int64_t *len, uint8_t *key,
 	    "pseudonym %lld %lld %65s%n", &st, &ln, hex, &used) != 3 ||
 	    strlen(hex) != 2 * CRY_KEY_LEN || buf[used] != '\n' ||
 	    buf[used + 1] != '\0' || st < 0 || ln <= 0 ||
-	    unhex(hex, key, CRY_KEY_LEN) != 0) {
+	    sf_unhex(hex, key, CRY_KEY_LEN) != 0) {
 		/* Maybe another key file given by mistake: never replace it. */
 		*cause = xasprintf("%s: not a pseudonym key file (expected one "
 		    "line: pseudonym EPOCH_START EPOCH_LEN HEX64); refusing "
@@ -133,28 +89,6 @@ read_file(const char *path, int64_t *start, int64_t *len, uint8_t *key,
 out:
 	cry_wipe(buf, sizeof buf);
 	cry_wipe(hex, sizeof hex);
-	close(fd);
-	return rc;
-}
-
-/* The new file's name must survive a crash as surely as its content. */
-static int
-sync_dir(const char *path)
-{
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int fd, rc;
-
-	if (slash == NULL)
-		snprintf(dir, strlen(dir) + 1, ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
 	close(fd);
 	return rc;
 }
@@ -227,7 +161,7 @@ write_file(const char *path, int64_t start, int64_t len, const uint8_t *key,
 	 * file is then left intact, so that numvertd can still start (it
 	 * finds an old epoch and makes a new key).
 	 */
-	if (sync_dir(path) == 0)
+	if (sf_sync_dir(path) == 0)
 		shred_fd(old);
 	rc = 0;
 fail:
