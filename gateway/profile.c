@@ -43,7 +43,7 @@ static const struct ussd_profile profiles[] = {
 		 */
 		.name = "sixdee",
 		.source = "vumi processors/sixdee.py (6D Technologies)",
-		.key = PROF_KEY_ITS_SESSION_INFO,
+		.key = PROF_KEY_ITS_SESSION_ID16,
 		.op_begin = 0x01,		/* 1 */
 		.op_continue = 0x12,		/* 18 */
 		.op_abort = 0x81,		/* 129 */

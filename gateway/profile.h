@@ -18,11 +18,11 @@ enum prof_key {
 	/*
 	 * its_session_info (TIA/EIA-637): octet 1 is the session number;
 	 * octet 2 holds a sequence number (bits 7..1) that changes at every
-	 * step and the end bit (bit 0). The standard dialect keys on octet 1
-	 * only; gateway/session.c sess_key_make() also knows the sixdee
-	 * dialect, which keys on both octets with the end bit masked.
+	 * step and the end bit (bit 0): the dialogue is octet 1.
 	 */
 	PROF_KEY_ITS_SESSION_INFO,
+	/* 6D: a 15-bit dialogue id across both octets, end bit masked. */
+	PROF_KEY_ITS_SESSION_ID16,
 	PROF_KEY_USER_MESSAGE_REFERENCE,
 	PROF_KEY_SOURCE_ADDR,		/* one dialogue per subscriber */
 };

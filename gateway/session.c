@@ -96,22 +96,15 @@ sess_key_make(struct sess_key *out, uint16_t link,
 	out->link = link;
 	switch (p->key) {
 	case PROF_KEY_ITS_SESSION_INFO:
+	case PROF_KEY_ITS_SESSION_ID16:
 		if (!(t->have & SMPP_HAVE_ITS_SESSION_INFO))
 			return -1;
+		/* Octet 2 of the first kind changes every step (profile.h). */
 		out->k[0] = t->its_session_info[0];
-		/*
-		 * profile.h has one key kind for two layouts: 6D puts a
-		 * 15-bit dialogue id across both octets, the others a
-		 * session number in octet 1 and a sequence number that
-		 * changes every step in octet 2 (gateway/sim/sim_dialect.c
-		 * sends both). Keying the latter on octet 2 would make
-		 * every step a new dialogue.
-		 */
-		if (strcmp(p->name, "sixdee") == 0) {
+		out->len = 1;
+		if (p->key == PROF_KEY_ITS_SESSION_ID16) {
 			out->k[1] = (uint8_t)(t->its_session_info[1] & 0xfe);
 			out->len = 2;
-		} else {
-			out->len = 1;
 		}
 		return 0;
 	case PROF_KEY_USER_MESSAGE_REFERENCE:
