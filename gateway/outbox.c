@@ -187,15 +187,19 @@ msg_new(struct outbox *ob, struct link *l, int64_t id,
 	return m;
 }
 
+/* Behind the parked ones: replies leave in the order committed. */
+static void
+enqueue(struct outbox *ob, struct ob_msg *m)
+{
+	if (ob->nparked > 0 || !try_send(ob, m))
+		park(ob, m);
+}
+
 void
 outbox_send(struct outbox *ob, struct link *l, int64_t id,
     const struct mt_addr *to, const char *text, const char *lang)
 {
-	struct ob_msg *m = msg_new(ob, l, id, to, text, lang);
-
-	/* Behind the parked ones: replies leave in the order committed. */
-	if (ob->nparked > 0 || !try_send(ob, m))
-		park(ob, m);
+	enqueue(ob, msg_new(ob, l, id, to, text, lang));
 }
 
 void
@@ -224,8 +228,7 @@ outbox_resume(struct outbox *ob, int64_t id, const struct store_mt *sm)
 	if (sm->next_attempt > now)	/* a day at most: a clock gone wrong */
 		m->delay_ms = (uint32_t)(sm->next_attempt - now < 86400 ?
 		    sm->next_attempt - now : 86400) * 1000u;
-	if (ob->nparked > 0 || !try_send(ob, m))
-		park(ob, m);
+	enqueue(ob, m);
 }
 
 void

@@ -112,6 +112,7 @@ static void
 epoch_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct priv *p = arg;
+	struct timeval retry = { 60, 0 };
 	char *cause = NULL;
 
 	(void)fd;
@@ -120,9 +121,7 @@ epoch_cb(evutil_socket_t fd, short what, void *arg)
 		log_msg(p->log, LOG_ERROR, NULL, "epoch_rotate_failed",
 		    "why=\"%s\"", cause);
 		free(cause);
-		struct timeval tv = { 60, 0 };
-
-		evtimer_add(p->epoch_ev, &tv);
+		evtimer_add(p->epoch_ev, &retry);
 		return;
 	}
 	log_msg(p->log, LOG_INFO, NULL, "epoch_rotated", "ends=%lld",
