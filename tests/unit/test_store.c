@@ -25,15 +25,8 @@
 #include "routing/crypto.h"
 #include "routing/keys.h"
 #include "store.h"
+#include "store_env.h"
 
-struct env {
-	char dir[32], db_path[64], key_path[64];
-	struct event_base *base;
-	struct cfg *cfg;
-	struct keys *ks;
-	struct db *db;
-	struct store *s;
-};
 
 struct done {
 	int n;
@@ -58,66 +51,6 @@ wait_done(struct env *e, struct done *d)
 	for (int i = 0; i < 5000 && d->n == 0; i++)
 		event_base_loop(e->base, EVLOOP_ONCE | EVLOOP_NONBLOCK), usleep(200);
 	assert_int_equal(d->n, 1);
-}
-
-static void
-start(struct env *e)
-{
-	char *cause = NULL;
-
-	assert_int_equal(db_open(e->db_path, DB_SYNC_FULL, &e->db, &cause), 0);
-	e->s = store_new(e->base, NULL, e->db, e->ks, e->cfg, &cause);
-	if (e->s == NULL)
-		fail_msg("store_new: %s", cause);
-}
-
-static void
-stop(struct env *e)
-{
-	store_free(e->s);
-	db_close(e->db);
-	e->s = NULL;
-	e->db = NULL;
-}
-
-static int
-setup(void **state)
-{
-	struct env *e = calloc(1, sizeof *e);
-	char *cause = NULL;
-
-	evthread_use_pthreads();
-	snprintf(e->dir, sizeof e->dir, "/tmp/nv-store-XXXXXX");
-	if (cry_init() != 0 || mkdtemp(e->dir) == NULL)
-		return -1;
-	snprintf(e->db_path, sizeof e->db_path, "%s/t.db", e->dir);
-	snprintf(e->key_path, sizeof e->key_path, "%s/t.keys", e->dir);
-	if (keys_generate(e->key_path, &cause) != 0 ||
-	    (e->ks = keys_load(e->key_path, &cause)) == NULL ||
-	    cfg_load_embedded(&e->cfg, &cause) != 0)
-		return -1;
-	e->base = event_base_new();
-	start(e);
-	*state = e;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct env *e = *state;
-	char cmd[96];
-
-	if (e->s != NULL)
-		stop(e);
-	keys_free(e->ks);
-	cfg_free(e->cfg);
-	event_base_free(e->base);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", e->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(e);
-	return 0;
 }
 
 static const struct store_mt reply = {
