@@ -22,51 +22,23 @@
 #include "base/xmalloc.h"
 #include "db/db.h"
 #include "db/db_int.h"
+#include "db_fx.h"
 
-struct fx {
-	char *dir, *path, *ks;
-	struct db *db;
-};
 
+/* The shared fixture, with the key store attached. */
 static int
-rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+setup_ks(void **state)
 {
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static int
-setup(void **state)
-{
-	struct fx *f = xcalloc(1, sizeof *f);
+	struct fx *f;
 	char *cause = NULL;
 
-	f->dir = xstrdup("/tmp/nvdbp-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->path = xasprintf("%s/numvert.db", f->dir);
-	f->ks = xasprintf("%s/numvert.vault", f->dir);
-	if (db_open(f->path, DB_SYNC_FULL, &f->db, &cause) != 0 ||
-	    db_attach_keys(f->db, f->ks, &cause) != 0) {
+	if (setup(state) != 0)
+		return -1;
+	f = *state;
+	if (db_attach_keys(f->db, f->ks, &cause) != 0) {
 		fprintf(stderr, "%s\n", cause);
 		return -1;
 	}
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	db_close(f->db);
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(f->path);
-	free(f->ks);
-	free(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -352,14 +324,14 @@ int
 main(void)
 {
 	static const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_queues_ack_escalate, setup,
+		cmocka_unit_test_setup_teardown(test_queues_ack_escalate, setup_ks,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_counted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vault_and_shredding, setup,
+		cmocka_unit_test_setup_teardown(test_counted, setup_ks, teardown),
+		cmocka_unit_test_setup_teardown(test_vault_and_shredding, setup_ks,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_vault_needs_key_store,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_purge, setup, teardown),
+		    setup_ks, teardown),
+		cmocka_unit_test_setup_teardown(test_purge, setup_ks, teardown),
 	};
 
 	if (getenv("CMOCKA_MESSAGE_OUTPUT") == NULL)
