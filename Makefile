@@ -47,6 +47,7 @@ BASE_SRC = $(wildcard gateway/base/*.c)
 GW_SRC = $(filter-out gateway/main.c, $(wildcard gateway/*.c))
 DB_SRC = $(wildcard db/*.c)
 ROUTING_SRC = $(wildcard routing/*.c)
+MENUS_SRC = $(wildcard menus/*.c)
 ROUTING_CXX_SRC = $(wildcard routing/*.cc)
 SIM_SRC = $(wildcard gateway/sim/*.c)
 ADMIN_SRC = $(wildcard gateway/admin/*.c)
@@ -55,7 +56,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 
 LIB_OBJ = $(patsubst %.c,$(B)/obj/%.o,$(BASE_SRC) $(GW_SRC) $(DB_SRC) \
-	$(ROUTING_SRC)) $(patsubst %.cc,$(B)/obj/%.o,$(ROUTING_CXX_SRC))
+	$(ROUTING_SRC) $(MENUS_SRC)) $(patsubst %.cc,$(B)/obj/%.o,$(ROUTING_CXX_SRC))
 SIM_OBJ = $(patsubst %.c,$(B)/obj/%.o,$(SIM_SRC))
 ADMIN_OBJ = $(patsubst %.c,$(B)/obj/%.o,$(ADMIN_SRC))
 TOOL_BIN = $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
@@ -111,7 +112,7 @@ tests: all $(UNIT_BIN) $(TOOL_BIN)
 # Fuzz targets: clang with libFuzzer, ASan and UBSan, own objects.
 FUZZ_CFLAGS = -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -D_GNU_SOURCE -Igateway -I. $(SMPP34_CFLAGS)
-FUZZ_LIB_SRC = $(BASE_SRC) $(GW_SRC) $(DB_SRC) $(ROUTING_SRC)
+FUZZ_LIB_SRC = $(BASE_SRC) $(GW_SRC) $(DB_SRC) $(ROUTING_SRC) $(MENUS_SRC)
 # The C++ sources are compiled once by clang++ with the same sanitizers
 # (fuzzer-no-link: instrumented, libFuzzer's main comes with the target)
 # and every target is linked by clang++ (its C compiled with -x c), which
@@ -124,7 +125,7 @@ build/fuzz/obj/%.o: %.cc $(wildcard routing/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANGXX) $(FUZZ_CXXFLAGS) -c $< -o $@
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(FUZZ_CXX_OBJ) $(wildcard gateway/*.h gateway/base/*.h db/*.h routing/*.h)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(FUZZ_CXX_OBJ) $(wildcard gateway/*.h gateway/base/*.h db/*.h routing/*.h menus/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANGXX) -x c $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRC) -x none \
 	    $(FUZZ_CXX_OBJ) -o $@ $(LIBS)

@@ -42,7 +42,7 @@ struct parse {
 	int sec;		/* SEC_MAIN or SEC_LINK, -1 before any */
 	int main_seen;
 	struct cfg_link *link;
-	uint64_t set;		/* bit per opts[] index set in this section */
+	uint64_t set[2];	/* bit per opts[] index set in this section */
 	/* stream reader state */
 	FILE *fp;
 	const char *text;
@@ -342,7 +342,7 @@ finish_link(struct parse *ps)
 	ps->line = l->line;
 	for (size_t i = 0; i < nopts; i++) {
 		const struct opt *o = &opts[i];
-		int set = (ps->set >> i) & 1;
+		int set = (ps->set[i / 64] >> (i % 64)) & 1;
 
 		if (o->section != SEC_LINK)
 			continue;
@@ -367,7 +367,7 @@ finish_section(struct parse *ps)
 		finish_link(ps);
 	ps->sec = -1;
 	ps->link = NULL;
-	ps->set = 0;
+	ps->set[0] = ps->set[1] = 0;
 }
 
 static int
@@ -469,12 +469,12 @@ handler(void *user, const char *section, const char *name, const char *value)
 
 		if (o->section != ps->sec || strcmp(o->name, name) != 0)
 			continue;
-		if ((ps->set >> i) & 1) {
+		if ((ps->set[i / 64] >> (i % 64)) & 1) {
 			fail(ps, "%s option '%s' given twice",
 			    sec_label(ps, label, sizeof label), name);
 			return 0;
 		}
-		ps->set |= 1ull << i;
+		ps->set[i / 64] |= 1ull << (i % 64);
 		if (set_value(o, base, value, &why) != 0) {
 			if (strcmp(why, "out of range") == 0)
 				fail(ps, "%s option '%s': must be between %u and "

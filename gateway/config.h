@@ -76,6 +76,8 @@ struct cfg_link {
 	unsigned max_parts;
 	unsigned ussd_screen;	/* GSM-7 septets a USSD screen may use */
 	unsigned ussd_screen_ucs2;
+	int menu_unicode;	/* menu_text: 0 gsm7, 1 unicode */
+	unsigned ussd_timeout_ms;
 };
 
 struct cfg {
@@ -94,6 +96,10 @@ struct cfg {
 	unsigned concat_max_pending;
 	unsigned concat_max_bytes;
 	char region_data[256];
+	char menu_file[256];
+	unsigned sms_screen, sms_screen_ucs2;
+	unsigned sms_conv_ms;
+	unsigned case_wrong_per_day;
 	char routing_file[256];
 	char epoch_key_file[256];
 	unsigned pseudonym_epoch_ms;

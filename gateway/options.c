@@ -52,6 +52,27 @@ const struct opt opts[] = {
 	    "The table of GSM-7 renderings of letters GSM-7 lacks (è for ɛ,\n"
 	    "ny for ɲ, ...), per language; translators edit it. A relative\n"
 	    "path is from the working directory." },
+	{ SEC_MAIN, "menu_file", T_STR, M(menu_file), 0, 0, NULL, ANY,
+	    "menus/default.yaml", NULL,
+	    "The menus in every language (docs/menus.md). Read again on\n"
+	    "SIGHUP; dialogues under way finish with the menus they began\n"
+	    "with. Check an edit with `numvert menu lint` first." },
+	{ SEC_MAIN, "sms_screen", T_UINT, M(sms_screen), 70, 459, NULL, ANY,
+	    "306", NULL,
+	    "GSM-7 letters one menu message of an SMS conversation may use\n"
+	    "(306 = 2 parts); longer lists are paged (99)." },
+	{ SEC_MAIN, "sms_screen_ucs2", T_UINT, M(sms_screen_ucs2), 30, 201,
+	    NULL, ANY, "134", NULL,
+	    "The same in UCS-2 letters (134 = 2 parts)." },
+	{ SEC_MAIN, "sms_conversation_timeout", T_MS, M(sms_conv_ms), 60000,
+	    7u * 86400000u, NULL, ANY, "1h", NULL,
+	    "An SMS conversation (the menus by SMS) unanswered this long is\n"
+	    "over; what the citizen wrote is filed as it stands, unless it\n"
+	    "was about gender-based violence." },
+	{ SEC_MAIN, "case_wrong_per_day", T_UINT, M(case_wrong_per_day), 1,
+	    NV_CC_WRONG_MAX, NULL, ANY, "5", NULL,
+	    "Wrong case codes a sender may enter in a day before following a\n"
+	    "case is locked for them until midnight (UTC, Mali's time)." },
 	{ SEC_MAIN, "concat_timeout", T_MS, M(concat_timeout_ms), 1000,
 	    86400000, NULL, ANY, "10m", NULL,
 	    "How long the parts of a concatenated SMS are awaited; then what\n"
@@ -261,8 +282,20 @@ const struct opt opts[] = {
 	{ SEC_LINK, "ussd_screen_ucs2", T_UINT, L(ussd_screen_ucs2), 10, 80,
 	    NULL, ANY, "80", NULL,
 	    "UCS-2 characters a USSD screen may use (at most 80)." },
+	{ SEC_LINK, "menu_text", T_ENUM, L(menu_unicode), 0, 0, "gsm7|unicode",
+	    ANY, "gsm7", NULL,
+	    "How menus are written on this link: gsm7 uses the GSM-7\n"
+	    "renderings (è for ɛ, ny for ɲ: every phone shows them, a USSD\n"
+	    "screen holds 160 letters); unicode the official spellings, sent\n"
+	    "as UCS-2 when a screen needs it (80 letters a screen; only where\n"
+	    "phones are known to show ɛ ɔ ɲ ŋ)." },
+	{ SEC_LINK, "ussd_timeout", T_MS, L(ussd_timeout_ms), 5000,
+	    NV_SESS_GUARD_MAX_MS, NULL, ANY, "180s", NULL,
+	    "A USSD dialogue silent this long is over (the carrier's gateway\n"
+	    "has given up on it): an IED or attack report broken off after\n"
+	    "its region is kept as a partial report, anything else dropped." },
 };
 
-/* config.c marks the options a section set in a 64-bit mask. */
-_Static_assert(ARRAY_SIZE(opts) <= 64, "one bit per option");
+/* config.c marks the options a section set in a 128-bit mask. */
+_Static_assert(ARRAY_SIZE(opts) <= 128, "one bit per option");
 const size_t nopts = ARRAY_SIZE(opts);

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gateway/base/limits.h"
+#include "base/limits.h"
 
 struct fallback;
 struct geo;
@@ -81,6 +81,7 @@ struct menu_state {
 
 #define MENU_ST_LIST 0x01	/* a region screen shows the full list */
 #define MENU_ST_TEXT 0x02	/* the caller holds free text for it */
+#define MENU_ST_GBV 0x80	/* a GBV session: the exit comes first */
 
 /* How a link shows screens (gateway: link options and profile). */
 struct menu_fmt {
@@ -204,6 +205,21 @@ void menu_added(const struct menu *m, struct menu_state *st, int ok,
  * SMS, a rate limit): kind is "busy" or "expired". */
 void menu_notice(const struct menu *m, const struct menu_state *st,
     const char *kind, const struct menu_fmt *f, struct menu_out *out);
+
+/*
+ * What an SMS's words say: a category keyword (ARME, EEI, VBG and their
+ * equivalents in every language, whole words, without case or accents)
+ * and its language, or a follow-up keyword as the first word ("SUIVI
+ * 123456789"): rest then points at what follows it in text.
+ */
+struct menu_sms {
+	const char *category;	/* NULL: no keyword */
+	const char *lang;	/* the keyword's language, or NULL */
+	int follow;
+	const char *rest;
+};
+void menu_sms_parse(const struct menu *m, const char *text, size_t len,
+    struct menu_sms *out);
 
 /*
  * Lint: checks what menu_load does not (it refuses only what would

@@ -11,6 +11,8 @@
  *   numvert [-c FILE] status             rows per table, no content
  *   numvert [-c FILE] purge              apply retention now (numvertd
  *                                        may run; it does the same hourly)
+ *   numvert [-c FILE] menu lint [MENUFILE]
+ *   numvert [-c FILE] menu render LANG [gsm7|unicode] [MENUFILE]
  *
  * Exit status: 0 done, 1 the operation failed, 2 bad usage or
  * configuration.
@@ -27,6 +29,7 @@
 #include "base/xmalloc.h"
 #include "config.h"
 #include "db/db.h"
+#include "menu_cmd.h"
 #include "routing/crypto.h"
 #include "routing/keys.h"
 #include "routing/pseudo.h"
@@ -50,6 +53,12 @@ usage(FILE *fp)
 	    "  purge             erase now what retention allows: narratives of\n"
 	    "                    reports closed retention_days ago, old audit\n"
 	    "                    details, reply paths due for shredding\n"
+	    "  menu lint [FILE]  check the menus: missing texts, screens too\n"
+	    "                    long for a carrier profile or link, nodes\n"
+	    "                    never shown, categories not fileable with\n"
+	    "                    digits; prints each language's review status\n"
+	    "  menu render LANG [gsm7|unicode] [FILE]\n"
+	    "                    every screen as a phone shows it\n"
 	    "  -c FILE           configuration (default: the built-in demo one)\n");
 }
 
@@ -237,7 +246,8 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc || argc - optind > 2) {
+	if (optind >= argc || (argc - optind > 2 &&
+	    strcmp(argv[optind], "menu") != 0)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -249,7 +259,9 @@ main(int argc, char **argv)
 		free(cause);
 		return EXIT_USAGE;
 	}
-	if (strcmp(cmd, "keygen") == 0) {
+	if (strcmp(cmd, "menu") == 0) {
+		rc = menu_cmd(c, argc - optind - 1, argv + optind + 1);
+	} else if (strcmp(cmd, "keygen") == 0) {
 		rc = cmd_keygen(c, arg);
 	} else if (strcmp(cmd, "status") == 0 && arg == NULL) {
 		rc = cmd_status(c);

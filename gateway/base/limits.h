@@ -250,6 +250,55 @@
  */
 #define NV_CC_INPUT_MAX 64u
 
+/* --- menus (menus/menu.c) --------------------------------------- */
+
+/*
+ * Screens a session can step back through with "00". The deepest report
+ * path (language, category, two detail screens, who, region, cercle,
+ * commune, details, confirmation) is 11 screens; 16 leaves room for the
+ * safety screens and pages while keeping struct menu_state at 116
+ * octets. Deeper, the oldest step is forgotten (00 stops there).
+ */
+#define NV_MENU_DEPTH_MAX 16u
+
+/*
+ * Octets of one rendered screen (UTF-8). The largest budget is an SMS
+ * conversation step of 3 parts (459 GSM-7 septets, 201 UCS-2 units);
+ * GSM-7 letters take at most 3 octets in UTF-8 (the euro sign), UCS-2
+ * units at most 3 (a surrogate pair is 4 octets for 2 units).
+ */
+#define NV_MENU_SCREEN_MAX 1400u
+
+/* Nodes of a menu file: the default menu has about 40. */
+#define NV_MENU_NODES_MAX 512u
+
+/* Options of a choice screen: beyond 9 a keypad user loses track. */
+#define NV_MENU_OPTIONS_MAX 12u
+
+/* Languages of a menu file: five today, room for Dogon, Soninké... */
+#define NV_MENU_LANGS_MAX 8u
+
+/*
+ * Entries of a list screen (regions, cercles of a region, communes of a
+ * cercle, road axes). The 2023 geography has 19 regions + Bamako and no
+ * cercle with more than 40 communes listed; longer lists are cut, and
+ * the lint says so.
+ */
+#define NV_MENU_LIST_MAX 128u
+
+/*
+ * Octets of free text one session keeps (the details a citizen types,
+ * or what is added to a case): three SMS parts' worth. USSD answers
+ * are at most 182 characters; an SMS conversation may send several.
+ */
+#define NV_MENU_TEXT_MAX 1024u
+
+/* Octets of one text in a menu file (after placeholders). */
+#define NV_MENU_STRING_MAX 400u
+
+/* Keywords per category and language (SMS reports). */
+#define NV_MENU_KEYWORDS_MAX 16u
+
 /* --- USSD sessions (gateway/session.c) ---------------------------- */
 
 /*

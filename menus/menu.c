@@ -1,0 +1,780 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The menu engine: state + answer -> next state + screen (menu.h).
+ * Screens are built here, in the session's language, with the GSM-7
+ * renderings or the official spellings as the link wants, and split
+ * into pages that fit its budget.
+ */
+#include "menu_int.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/fallback.h"
+#include "base/text.h"
+#include "base/xmalloc.h"
+#include "routing/geo.h"
+
+/* Room for the pieces of one screen: every list entry and text of it,
+ * each at most NV_MENU_STRING_MAX (GSM-7 renderings may grow a little). */
+#define ARENA (NV_MENU_SCREEN_MAX * 8)
+#define LINES_MAX (NV_MENU_LIST_MAX + NV_MENU_OPTIONS_MAX + 1)
+
+struct screen {
+	const struct menu *m;
+	const struct menu_state *st;
+	const struct menu_fmt *f;
+	unsigned li;		/* language index */
+	int gsm;
+	char arena[ARENA];
+	size_t used;
+	const char *head;	/* the node's text, placeholders filled */
+	const char *line[LINES_MAX];
+	uint16_t val[LINES_MAX];	/* field value of a list entry */
+	unsigned n;
+	const char *w_exit, *w_back, *w_more;
+};
+
+const char *
+mi_text(const struct menu *m, const struct mtext *t, unsigned li, int gsm)
+{
+	if (li >= m->nlang || t->s[li] == NULL)
+		li = 0;
+	return gsm ? t->g[li] : t->s[li];
+}
+
+const struct mcat *
+mi_cat(const struct menu *m, uint16_t v)
+{
+	return v >= 1 && v <= m->nvalues[MF_CATEGORY] ? &m->cat[v - 1] : NULL;
+}
+
+static const char *
+place_id(const struct menu *m, int level, uint16_t v)
+{
+	struct geo_place p;
+
+	if (v == 0 || v == MENU_UNKNOWN)
+		return NULL;
+	if (level == GEO_REGION)
+		return geo_region_at(m->geo, v - 1u, &p) == 0 ? p.id : NULL;
+	return geo_at(m->geo, level, v - 1u, &p) == 0 ? p.id : NULL;
+}
+
+const char *
+mi_region_id(const struct menu *m, uint16_t v)
+{
+	return place_id(m, GEO_REGION, v);
+}
+
+const char *
+mi_cercle_id(const struct menu *m, uint16_t v)
+{
+	return place_id(m, GEO_CERCLE, v);
+}
+
+const char *
+mi_commune_id(const struct menu *m, uint16_t v)
+{
+	return place_id(m, GEO_COMMUNE, v);
+}
+
+const char *
+mi_axis_id(const struct menu *m, uint16_t v)
+{
+	struct geo_axis a;
+
+	if (v == 0 || v == MENU_UNKNOWN)
+		return NULL;
+	return geo_axis_at(m->geo, v - 1u, &a) == 0 ? a.id : NULL;
+}
+
+/* Copies s into the arena, rewritten for GSM-7 when the link wants it;
+ * "" when the arena is full (the lint's budgets never get there). */
+static const char *
+keep(struct screen *sc, const char *s, size_t len)
+{
+	char *fb = NULL, *out;
+
+	if (sc->gsm) {
+		fb = fb_apply(sc->m->fb, sc->m->lang[sc->li], s, len, NULL);
+		s = fb;
+		len = strlen(fb);
+	}
+	if (sc->used + len + 1 > sizeof sc->arena) {
+		free(fb);
+		return "";
+	}
+	out = memcpy(sc->arena + sc->used, s, len);
+	out[len] = '\0';
+	sc->used += len + 1;
+	free(fb);
+	return out;
+}
+
+static const char *
+word(struct screen *sc, const struct mtext *t)
+{
+	const char *s = mi_text(sc->m, t, sc->li, sc->gsm);
+
+	return keep(sc, s, strlen(s));
+}
+
+static const char *
+named(const struct mstatus *v, unsigned n, const char *id, const char *dflt)
+{
+	for (unsigned i = 0; id != NULL && i < n; i++)
+		if (strcmp(v[i].id, id) == 0)
+			return v[i].id;
+	return dflt;
+}
+
+static const struct mtext *
+named_text(const struct mstatus *v, unsigned n, const char *id)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(v[i].id, id) == 0)
+			return &v[i].text;
+	return NULL;
+}
+
+/* The node's text with {region}, {code}, {referral}, {status} and
+ * {question} filled in. */
+static const char *
+fill(struct screen *sc, const struct mtext *t, const struct mctx *ctx)
+{
+	const struct menu *m = sc->m;
+	const char *s = mi_text(m, t, sc->li, sc->gsm), *p, *v;
+	const char *region = mi_region_id(m, sc->st->field[MF_REGION]);
+	const struct mtext *nt;
+	char buf[NV_MENU_SCREEN_MAX];
+	size_t n = 0, vl;
+
+	while ((p = strchr(s, '{')) != NULL) {
+		const char *e = strchr(p, '}');
+
+		if (e == NULL)
+			break;
+		v = NULL;
+		vl = (size_t)(e - p - 1);
+		if (vl == 6 && memcmp(p + 1, "region", 6) == 0)
+			v = region != NULL ? geo_display_name(m->geo, region,
+			    m->lang[sc->li]) : "";
+		else if (vl == 4 && memcmp(p + 1, "code", 4) == 0)
+			v = ctx != NULL && ctx->code != NULL ? ctx->code : "";
+		else if (vl == 8 && memcmp(p + 1, "question", 8) == 0)
+			v = ctx != NULL && ctx->question != NULL ?
+			    ctx->question : "";
+		else if (vl == 6 && memcmp(p + 1, "status", 6) == 0) {
+			nt = named_text(m->status, m->nstatus, named(m->status,
+			    m->nstatus, ctx != NULL ? ctx->status : NULL,
+			    "default"));
+			v = nt != NULL ? mi_text(m, nt, sc->li, sc->gsm) : "";
+		} else if (vl == 8 && memcmp(p + 1, "referral", 8) == 0) {
+			nt = named_text(m->referral, m->nreferral,
+			    named(m->referral, m->nreferral, region,
+			    "default"));
+			v = nt != NULL ? mi_text(m, nt, sc->li, sc->gsm) : "";
+		}
+		if (v == NULL)
+			v = "";
+		if (n + (size_t)(p - s) + strlen(v) >= sizeof buf)
+			break;
+		memcpy(buf + n, s, (size_t)(p - s));
+		n += (size_t)(p - s);
+		memcpy(buf + n, v, strlen(v));
+		n += strlen(v);
+		s = e + 1;
+	}
+	if (n + strlen(s) < sizeof buf) {
+		memcpy(buf + n, s, strlen(s));
+		n += strlen(s);
+	}
+	return keep(sc, buf, n);
+}
+
+static void
+add_line(struct screen *sc, const char *s, uint16_t val)
+{
+	if (sc->n >= LINES_MAX)
+		return;
+	sc->val[sc->n] = val;
+	sc->line[sc->n++] = keep(sc, s, strlen(s));
+}
+
+/* Geography entries of a list node, "don't know" first. */
+static void
+list_places(struct screen *sc, const struct mnode *n)
+{
+	const struct menu *m = sc->m;
+	const char *lang = m->lang[sc->li];
+	const char *region = mi_region_id(m, sc->st->field[MF_REGION]);
+	const char *cercle = mi_cercle_id(m, sc->st->field[MF_CERCLE]);
+	int level = n->type == MN_CERCLE ? GEO_CERCLE : GEO_COMMUNE;
+	struct geo_place p;
+	struct geo_axis a;
+	unsigned start = sc->n;
+
+	add_line(sc, mi_text(m, &m->common[MC_DONT_KNOW], sc->li, sc->gsm),
+	    MENU_UNKNOWN);
+	if (n->type == MN_AXIS) {
+		for (unsigned i = 0; region != NULL &&
+		    geo_axis_at(m->geo, i, &a) == 0; i++)
+			for (unsigned r = 0; r < a.nregions; r++)
+				if (strcmp(a.regions[r], region) == 0) {
+					add_line(sc, a.name, (uint16_t)(i + 1));
+					break;
+				}
+	} else {
+		for (unsigned i = 0; geo_at(m->geo, level, i, &p) == 0; i++) {
+			if (level == GEO_CERCLE ? region == NULL ||
+			    strcmp(p.region, region) != 0 : cercle == NULL ||
+			    p.cercle == NULL || strcmp(p.cercle, cercle) != 0)
+				continue;
+			add_line(sc, geo_display_name(m->geo, p.id, lang),
+			    (uint16_t)(i + 1));
+		}
+	}
+	if (sc->n == start + 1)
+		sc->n = start;	/* nothing to choose: the node is skipped */
+}
+
+/* The lines a node shows, into sc->line[] (numbered from 1). */
+static void
+lines(struct screen *sc, const struct mnode *n)
+{
+	const struct menu *m = sc->m;
+	struct geo_place p;
+
+	sc->n = 0;
+	switch (n->type) {
+	case MN_LANGUAGE:
+		for (unsigned i = 0; i < m->nlang; i++)
+			add_line(sc, sc->gsm ? m->lang_name.g[i] :
+			    m->lang_name.s[i], 0);
+		break;
+	case MN_CHOICE:
+		for (unsigned i = 0; i < n->nopts; i++)
+			add_line(sc, mi_text(m, &n->opts[i].text, sc->li,
+			    sc->gsm), 0);
+		break;
+	case MN_REGION:
+		if (sc->st->field[MF_REGION] != 0 &&
+		    !(sc->st->flags & MENU_ST_LIST)) {
+			add_line(sc, mi_text(m, &m->common[MC_YES], sc->li,
+			    sc->gsm), sc->st->field[MF_REGION]);
+			add_line(sc, mi_text(m, &m->common[MC_OTHER_REGION],
+			    sc->li, sc->gsm), 0);
+			break;
+		}
+		for (unsigned i = 0; geo_region_at(m->geo, i, &p) == 0; i++)
+			add_line(sc, geo_display_name(m->geo, p.id,
+			    m->lang[sc->li]), (uint16_t)(i + 1));
+		break;
+	case MN_CERCLE:
+	case MN_COMMUNE:
+	case MN_AXIS:
+		list_places(sc, n);
+		break;
+	case MN_TEXT:
+		if (!n->required)
+			add_line(sc, mi_text(m, &m->common[MC_SKIP], sc->li,
+			    sc->gsm), 0);
+		break;
+	case MN_CASE:
+	case MN_END:
+		break;
+	}
+}
+
+unsigned
+mi_list_count(const struct menu *m, const struct menu_state *st,
+    const struct mnode *n)
+{
+	struct screen *sc = xcalloc(1, sizeof *sc);
+	unsigned c;
+
+	sc->m = m;
+	sc->st = st;
+	sc->li = st->lang > 0 ? st->lang - 1u : 0;
+	lines(sc, n);
+	c = sc->n;
+	free(sc);
+	return c;
+}
+
+/* Units the text takes where the link shows it; -1 beyond the budget. */
+static int
+fits(const struct screen *sc, const char *s, size_t len)
+{
+	long u = text_units(s, len, TEXT_GSM7);
+
+	if (u >= 0)
+		return (unsigned long)u <= sc->f->budget_gsm7;
+	if (sc->gsm)
+		return 0;
+	u = text_units(s, len, TEXT_UCS2);
+	return u >= 0 && (unsigned long)u <= sc->f->budget_ucs2;
+}
+
+static void
+put(char *out, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*len + n + 2 > NV_MENU_SCREEN_MAX)
+		return;
+	if (*len > 0)
+		out[(*len)++] = '\n';
+	memcpy(out + *len, s, n);
+	*len += n;
+	out[*len] = '\0';
+}
+
+/*
+ * One page: [exit first] [prefix] [text] lines [from, from+k) [99 more]
+ * [00 back] [0 exit]. Numbering is global, so an answer from any page
+ * of the screen is understood.
+ */
+static size_t
+compose(const struct screen *sc, const struct mnode *n, const char *prefix,
+    int head, unsigned from, unsigned k, int more, char *out)
+{
+	int exit_first = n->exit_first || sc->st->flags & MENU_ST_GBV;
+	char line[NV_MENU_STRING_MAX + 16];
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (n->type != MN_END && exit_first) {
+		snprintf(line, sizeof line, "0 %s", sc->w_exit);
+		put(out, &len, line);
+	}
+	if (prefix != NULL)
+		put(out, &len, prefix);
+	if (head && sc->head[0] != '\0')
+		put(out, &len, sc->head);
+	for (unsigned i = from; i < from + k; i++) {
+		snprintf(line, sizeof line, "%u %s", i + 1, sc->line[i]);
+		put(out, &len, line);
+	}
+	if (n->type == MN_END)
+		return len;
+	if (more) {
+		snprintf(line, sizeof line, "99 %s", sc->w_more);
+		put(out, &len, line);
+	}
+	if (sc->st->depth > 0) {
+		snprintf(line, sizeof line, "00 %s", sc->w_back);
+		put(out, &len, line);
+	}
+	if (!exit_first) {
+		snprintf(line, sizeof line, "0 %s", sc->w_exit);
+		put(out, &len, line);
+	}
+	return len;
+}
+
+/*
+ * Splits the lines into pages and composes page `page` (wrapping) into
+ * out. Returns 0, or -1 when some page could not fit even one line.
+ */
+static int
+paginate(struct screen *sc, const struct mnode *n, const char *prefix,
+    unsigned page, struct menu_out *out, unsigned *npages)
+{
+	char tmp[NV_MENU_SCREEN_MAX];
+	unsigned start[LINES_MAX + 1], cnt[LINES_MAX + 1], p = 0, from = 0;
+	int rc = 0;
+
+	do {
+		unsigned k = sc->n - from;
+		size_t len = compose(sc, n, NULL, p == 0, from, k, 0, tmp);
+
+		if (!fits(sc, tmp, len)) {
+			for (k = sc->n - from - 1; k > 0; k--) {
+				len = compose(sc, n, NULL, p == 0, from, k, 1,
+				    tmp);
+				if (fits(sc, tmp, len))
+					break;
+			}
+			if (k == 0) {
+				k = 1;
+				rc = -1;
+			}
+		}
+		start[p] = from;
+		cnt[p++] = k;
+		from += k;
+	} while (from < sc->n && p < LINES_MAX);
+	if (sc->n == 0 && !fits(sc, tmp, compose(sc, n, NULL, 1, 0, 0, 0,
+	    tmp)))
+		rc = -1;
+	page %= p;
+	*npages = p;
+	out->len = compose(sc, n, prefix, page == 0, start[page], cnt[page],
+	    page + 1 < p, out->text);
+	if (prefix != NULL && !fits(sc, out->text, out->len))
+		out->len = compose(sc, n, NULL, page == 0, start[page],
+		    cnt[page], page + 1 < p, out->text);
+	return rc;
+}
+
+static void
+screen_init(struct screen *sc, const struct menu *m,
+    const struct menu_state *st, const struct menu_fmt *f)
+{
+	sc->m = m;
+	sc->st = st;
+	sc->f = f;
+	sc->li = st->lang > 0 && st->lang <= m->nlang ? st->lang - 1u : 0;
+	sc->gsm = !f->unicode;
+	sc->used = 0;
+	sc->w_exit = word(sc, &m->common[MC_EXIT]);
+	sc->w_back = word(sc, &m->common[MC_BACK]);
+	sc->w_more = word(sc, &m->common[MC_MORE]);
+}
+
+int
+mi_render(const struct menu *m, const struct menu_state *st,
+    const struct menu_fmt *f, const struct mctx *ctx, struct menu_out *out,
+    unsigned *pages)
+{
+	struct screen *sc = xcalloc(1, sizeof *sc);
+	const struct mnode *n = &m->node[st->node];
+	const char *prefix = NULL;
+	int rc;
+
+	screen_init(sc, m, st, f);
+	if (n->type == MN_REGION && st->field[MF_REGION] != 0 &&
+	    !(st->flags & MENU_ST_LIST))
+		sc->head = fill(sc, &n->preset, ctx);
+	else
+		sc->head = fill(sc, &n->text, ctx);
+	if (ctx != NULL && ctx->prefix != NULL)
+		prefix = keep(sc, ctx->prefix, strlen(ctx->prefix));
+	lines(sc, n);
+	out->kind = n->type == MN_END ? MENU_END : MENU_SCREEN;
+	rc = paginate(sc, n, prefix, st->page, out, pages);
+	free(sc);
+	return rc;
+}
+
+/* A screen of one common sentence that ends the dialogue. */
+void
+mi_final(const struct menu *m, const struct menu_state *st, enum mcommon c,
+    const struct menu_fmt *f, struct menu_out *out)
+{
+	struct screen *sc = xcalloc(1, sizeof *sc);
+	const char *s;
+
+	screen_init(sc, m, st, f);
+	s = word(sc, &m->common[c]);
+	out->kind = MENU_END;
+	out->len = strlen(s) < sizeof out->text ? strlen(s) : 0;
+	memcpy(out->text, s, out->len);
+	out->text[out->len] = '\0';
+	free(sc);
+}
+
+static void
+render(const struct menu *m, struct menu_state *st, const struct menu_fmt *f,
+    const struct mctx *ctx, struct menu_out *out)
+{
+	unsigned pages;
+
+	(void)mi_render(m, st, f, ctx, out, &pages);
+}
+
+/* Remembers where we were, for 00; the oldest step goes when full. */
+void
+mi_push(struct menu_state *st, int field)
+{
+	struct menu_back *b;
+
+	if (st->depth == NV_MENU_DEPTH_MAX) {
+		memmove(&st->back[0], &st->back[1],
+		    sizeof st->back[0] * (NV_MENU_DEPTH_MAX - 1));
+		st->depth--;
+	}
+	b = &st->back[st->depth++];
+	b->node = st->node;
+	b->page = st->page;
+	b->field = field >= 0 ? (uint8_t)field : 0xFF;
+	b->old = field >= 0 ? st->field[field] : 0;
+}
+
+static int
+is_gbv(const struct menu *m, const struct menu_state *st)
+{
+	const struct mcat *c = mi_cat(m, st->field[MF_CATEGORY]);
+
+	return c != NULL && c->gbv;
+}
+
+/* The end node a report of this session is filed on. */
+static int
+filed_node(const struct menu *m, const struct menu_state *st, int opt_filed)
+{
+	const struct mcat *c = mi_cat(m, st->field[MF_CATEGORY]);
+
+	if (c != NULL && c->filed >= 0)
+		return c->filed;
+	if (opt_filed >= 0)
+		return opt_filed;
+	return c != NULL && c->gbv ? m->filed_gbv : m->filed;
+}
+
+/*
+ * Enters node idx (or what follows it when it has nothing to ask) and
+ * renders it. In a direct SMS session, once the category and region
+ * are known the report is filed without asking anything else.
+ */
+static void
+go(const struct menu *m, struct menu_state *st, int idx,
+    const struct menu_fmt *f, const struct mctx *ctx, struct menu_out *out)
+{
+	for (unsigned guard = 0; guard <= m->nnode; guard++) {
+		const struct mnode *n = &m->node[idx];
+
+		st->node = (uint16_t)idx;
+		st->page = 0;
+		st->flags &= (uint8_t)~MENU_ST_LIST;
+		if (is_gbv(m, st))
+			st->flags |= MENU_ST_GBV;
+		if (st->field[MF_MODE] == MENU_MODE_DIRECT && st->lang != 0 &&
+		    st->field[MF_CATEGORY] != 0) {
+			if (st->field[MF_REGION] != 0) {
+				st->node = (uint16_t)filed_node(m, st, -1);
+				out->kind = MENU_SUBMIT;
+				return;
+			}
+			if (n->type != MN_REGION) {
+				idx = m->region;
+				continue;
+			}
+		}
+		if ((n->type == MN_CERCLE || n->type == MN_COMMUNE ||
+		    n->type == MN_AXIS) && mi_list_count(m, st, n) == 0) {
+			idx = n->next;
+			continue;
+		}
+		render(m, st, f, ctx, out);
+		return;
+	}
+	mi_final(m, st, MC_FAILED, f, out);	/* a loop of empty lists */
+}
+
+void
+mi_go(const struct menu *m, struct menu_state *st, int idx,
+    const struct menu_fmt *f, struct menu_out *out)
+{
+	go(m, st, idx, f, NULL, out);
+}
+
+static int
+number(const char *s, unsigned *v)
+{
+	unsigned n = 0;
+
+	if (s[0] < '1' || s[0] > '9' || strlen(s) > 3)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		n = n * 10 + (unsigned)(*s - '0');
+	}
+	*v = n;
+	return 0;
+}
+
+static void
+invalid(const struct menu *m, struct menu_state *st,
+    const struct menu_fmt *f, enum mcommon why, struct menu_out *out)
+{
+	const char *p = mi_text(m, &m->common[why], st->lang > 0 ?
+	    st->lang - 1u : 0, !f->unicode);
+	struct mctx ctx = { .prefix = p };
+
+	render(m, st, f, &ctx, out);
+}
+
+static void
+choose(const struct menu *m, struct menu_state *st, const struct mnode *n,
+    unsigned v, const struct menu_fmt *f, struct menu_out *out)
+{
+	const struct mopt *o = &n->opts[v - 1];
+
+	if (o->action == MA_EXIT) {
+		mi_final(m, st, MC_BYE, f, out);
+		return;
+	}
+	mi_push(st, o->field);
+	if (o->field >= 0)
+		st->field[o->field] = o->value;
+	if (o->action == MA_SUBMIT) {
+		st->node = (uint16_t)filed_node(m, st, o->filed);
+		out->kind = MENU_SUBMIT;
+		return;
+	}
+	go(m, st, o->next, f, NULL, out);
+}
+
+/* An answer to a list screen (regions, cercles, communes, axes). */
+static void
+pick(const struct menu *m, struct menu_state *st, const struct mnode *n,
+    unsigned v, const struct menu_fmt *f, struct menu_out *out)
+{
+	struct screen *sc = xcalloc(1, sizeof *sc);
+	int field = n->type == MN_REGION ? MF_REGION : n->type == MN_CERCLE ?
+	    MF_CERCLE : n->type == MN_COMMUNE ? MF_COMMUNE : MF_AXIS;
+	uint16_t val;
+
+	screen_init(sc, m, st, f);
+	lines(sc, n);
+	if (v > sc->n) {
+		free(sc);
+		invalid(m, st, f, MC_INVALID, out);
+		return;
+	}
+	val = sc->val[v - 1];
+	free(sc);
+	if (n->type == MN_REGION && val == 0) {	/* "other region" */
+		st->flags |= MENU_ST_LIST;
+		st->page = 0;
+		render(m, st, f, NULL, out);
+		return;
+	}
+	mi_push(st, field);
+	st->field[field] = val;
+	if (field == MF_REGION)
+		st->field[MF_CERCLE] = st->field[MF_COMMUNE] =
+		    st->field[MF_AXIS] = 0;
+	else if (field == MF_CERCLE)
+		st->field[MF_COMMUNE] = 0;
+	go(m, st, n->next, f, NULL, out);
+}
+
+static void
+back(const struct menu *m, struct menu_state *st, const struct menu_fmt *f,
+    struct menu_out *out)
+{
+	const struct menu_back *b;
+
+	if (st->depth == 0) {
+		render(m, st, f, NULL, out);
+		return;
+	}
+	b = &st->back[--st->depth];
+	if (b->field != 0xFF)
+		st->field[b->field] = b->old;
+	else if (m->node[b->node].type == MN_LANGUAGE)
+		st->lang = (uint8_t)b->old;
+	st->node = b->node;
+	st->page = b->page;
+	st->flags &= (uint8_t)~MENU_ST_LIST;
+	if (!is_gbv(m, st))
+		st->flags &= (uint8_t)~MENU_ST_GBV;
+	render(m, st, f, NULL, out);
+}
+
+static void
+answer_text(const struct menu *m, struct menu_state *st,
+    const struct mnode *n, const char *in, const struct menu_fmt *f,
+    struct menu_out *out)
+{
+	if (!n->required && strcmp(in, "1") == 0) {
+		mi_push(st, -1);
+		go(m, st, n->next, f, NULL, out);
+		return;
+	}
+	out->keep_text = 1;
+	if (n->action == MA_CASE_ADD) {
+		st->node = (uint16_t)n->done;
+		out->kind = MENU_CASE_ADD;
+		return;
+	}
+	mi_push(st, -1);
+	st->flags |= MENU_ST_TEXT;
+	go(m, st, n->next, f, NULL, out);
+}
+
+/* Trims white space around the answer into buf. */
+static const char *
+trim(const char *in, char *buf, size_t size)
+{
+	size_t n;
+
+	while (*in == ' ' || *in == '\t' || *in == '\r' || *in == '\n')
+		in++;
+	n = strnlen(in, size - 1);
+	while (n > 0 && (in[n - 1] == ' ' || in[n - 1] == '\t' ||
+	    in[n - 1] == '\r' || in[n - 1] == '\n'))
+		n--;
+	memcpy(buf, in, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+void
+menu_step(const struct menu *m, struct menu_state *st, const char *input,
+    const struct menu_fmt *f, struct menu_out *out)
+{
+	const struct mnode *n = &m->node[st->node];
+	char buf[NV_MENU_TEXT_MAX + 1];
+	const char *in = trim(input, buf, sizeof buf);
+	unsigned v;
+
+	memset(out, 0, offsetof(struct menu_out, text));
+	out->text[0] = '\0';
+	out->input[0] = '\0';
+	if (st->steps < 255)
+		st->steps++;
+	if (strcmp(in, "0") == 0 || n->type == MN_END) {
+		mi_final(m, st, MC_BYE, f, out);
+		return;
+	}
+	if (strcmp(in, "00") == 0) {
+		back(m, st, f, out);
+		return;
+	}
+	if (strcmp(in, "99") == 0 || strcmp(in, "#") == 0) {
+		st->page++;
+		render(m, st, f, NULL, out);
+		return;
+	}
+	switch (n->type) {
+	case MN_TEXT:
+		if (in[0] == '\0')
+			break;
+		answer_text(m, st, n, in, f, out);
+		return;
+	case MN_CASE:
+		if (in[0] == '\0' || strlen(in) > NV_CC_INPUT_MAX)
+			break;
+		memcpy(out->input, in, strlen(in) + 1);
+		out->kind = MENU_CASE_FIND;
+		return;
+	default:
+		if (number(in, &v) != 0)
+			break;
+		if (n->type == MN_LANGUAGE && v <= m->nlang) {
+			mi_push(st, -1);
+			st->back[st->depth - 1].old = st->lang;
+			st->lang = (uint8_t)v;
+			go(m, st, n->next, f, NULL, out);
+			return;
+		}
+		if (n->type == MN_CHOICE && v <= n->nopts) {
+			choose(m, st, n, v, f, out);
+			return;
+		}
+		if (n->type != MN_LANGUAGE && n->type != MN_CHOICE) {
+			pick(m, st, n, v, f, out);
+			return;
+		}
+		break;
+	}
+	invalid(m, st, f, MC_INVALID, out);
+}
