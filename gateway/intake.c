@@ -111,6 +111,14 @@ intake_report(struct intake *in, const struct mt_addr *a,
     const char *category, const char *text, int64_t now,
     struct intake_res *out)
 {
+	return intake_report_at(in, a, category, text, NULL, now, out);
+}
+
+int
+intake_report_at(struct intake *in, const struct mt_addr *a,
+    const char *category, const char *text, const struct intake_place *at,
+    int64_t now, struct intake_res *out)
+{
 	struct route_in ri = { .category = category };
 	uint8_t pn[PSEUDO_LEN];
 	enum rl_verdict v = RL_OK;
@@ -119,7 +127,15 @@ intake_report(struct intake *in, const struct mt_addr *a,
 	int have_pn;
 
 	memset(out, 0, sizeof *out);
-	locate(in, a, text, out);
+	if (at != NULL) {
+		out->region = at->region;
+		out->cercle = at->cercle;
+		out->commune = at->commune;
+		out->axis = at->axis;
+		ri.accuses_security = at->accuses_security;
+	} else {
+		locate(in, a, text, out);
+	}
 	ri.region = out->region;
 	ri.axis = out->axis;
 	if (route_report(in->d.routes, &ri, &out->route) != 0)
@@ -144,6 +160,37 @@ intake_report(struct intake *in, const struct mt_addr *a,
 	}
 	cry_wipe(pn, sizeof pn);
 	return 0;
+}
+
+int
+intake_pseudonym(struct intake *in, const struct mt_addr *a,
+    uint8_t pn[INTAKE_PSEUDO_LEN])
+{
+	return pseudonym(in, a, pn);
+}
+
+const char *
+intake_dialled_region(struct intake *in, const struct mt_addr *a)
+{
+	const char *r = route_number_region(in->d.routes, a->from);
+
+	return r != NULL && strcmp(r, "national") != 0 ? r : NULL;
+}
+
+const char *
+intake_text_region(struct intake *in, const char *text,
+    struct intake_place *at)
+{
+	struct geo_match m;
+
+	memset(at, 0, sizeof *at);
+	if (geo_match_text(in->d.geo, text, &m) != 0)
+		return NULL;
+	at->region = m.region;
+	at->cercle = m.cercle;
+	at->commune = m.commune;
+	at->axis = m.axis;
+	return m.region != NULL ? m.region : m.axis;
 }
 
 void

@@ -69,6 +69,30 @@ int intake_report(struct intake *in, const struct mt_addr *a,
     const char *category, const char *text, int64_t now,
     struct intake_res *out);
 
+/* A place the citizen chose in the menus (ids of the geography). */
+struct intake_place {
+	const char *region, *cercle, *commune, *axis;
+	int accuses_security;	/* "who is involved": security forces */
+};
+
+/* As intake_report, with the place given (at) instead of read from the
+ * text and the number dialled; at NULL is intake_report. */
+int intake_report_at(struct intake *in, const struct mt_addr *a,
+    const char *category, const char *text, const struct intake_place *at,
+    int64_t now, struct intake_res *out);
+
+#define INTAKE_PSEUDO_LEN 16	/* = PSEUDO_LEN */
+/* The sender's pseudonym under the current epoch: 0, or -1 when the
+ * address is not a subscriber's number. */
+int intake_pseudonym(struct intake *in, const struct mt_addr *a,
+    uint8_t pn[INTAKE_PSEUDO_LEN]);
+/* The region the number dialled stands for, or NULL (national). */
+const char *intake_dialled_region(struct intake *in, const struct mt_addr *a);
+/* The place an SMS names (all of *at NULL if none); returns the region
+ * or axis id found, or NULL. */
+const char *intake_text_region(struct intake *in, const char *text,
+    struct intake_place *at);
+
 /* Counts a message that is not a report (a USSD step) for flood alerts. */
 void intake_message(struct intake *in, const struct mt_addr *a, int64_t now);
 

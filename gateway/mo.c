@@ -424,10 +424,10 @@ not_a_message(struct mo *mo, struct link *l, const struct smpp_pdu *pdu,
 		return 1;
 	}
 	if (ev == PROF_ABORT) {
+		/* Counted here; the dialogue driver ends the session. */
 		mo->st.ussd_releases++;
 		log_msg(mo->log, LOG_DEBUG, prefix, "ussd_release", "op=0x%02x",
 		    pdu->tlv.ussd_service_op);
-		return 1;
 	}
 	return 0;
 }

@@ -194,14 +194,17 @@ slot_wipe(struct sess *s)
 	explicit_bzero(s, sizeof *s);
 }
 
+static void end_slot(struct sess_table *t, uint32_t i, enum sess_reason why,
+    int cb);
+
 void
 sess_free(struct sess_table *t)
 {
 	if (t == NULL)
 		return;
 	for (uint32_t i = 0; i < t->used; i++)
-		if (t->slots[i].use != SLOT_FREE)
-			slot_wipe(&t->slots[i]);
+		if (t->slots[i].use == SLOT_LIVE)
+			end_slot(t, i, SESS_SHUTDOWN, 1);
 	for (unsigned g = 0; g < NV_SESS_GUARDS_MAX; g++)
 		event_free(t->guards[g].ev);
 	free(t->slots);

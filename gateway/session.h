@@ -28,6 +28,7 @@
 #include <event2/event.h>
 
 #include "base/limits.h"
+#include "menus/menu.h"
 #include "mt.h"
 #include "profile.h"
 #include "smpp_tlv.h"
@@ -67,17 +68,20 @@ int sess_key_make(struct sess_key *out, uint16_t link,
     const uint8_t pseudonym[SESS_PSEUDO_LEN]);
 
 /*
- * The menu engine's state, fixed size and zeroed at begin. The engine
- * owns its meaning; answers[] are the choices made so far.
+ * What the dialogue driver (gateway/dialog.c) keeps per session: the
+ * menu engine's state, the menu the session began with (a reference,
+ * so a reload drops nobody), free text the citizen typed (allocated,
+ * wiped and freed by the driver, which the expire callback lets do so
+ * however the session ends), and the case being followed. Zeroed at
+ * begin.
  */
 struct sess_state {
-	uint16_t node;		/* current menu node */
-	uint16_t flags;
-	uint8_t lang;
-	uint8_t page;		/* page of the current screen */
-	uint8_t nanswers;	/* answers[] used, <= NV_SESS_ANSWERS_MAX */
-	uint8_t steps;		/* screens answered (saturates at 255) */
-	uint16_t answers[NV_SESS_ANSWERS_MAX];
+	struct menu_state ms;
+	struct menu *menu;
+	char *text;
+	uint16_t text_len;
+	uint8_t waiting;	/* a write for it is under way */
+	int64_t case_id;	/* the case followed, 0 none */
 };
 
 enum sess_reason {
@@ -90,7 +94,7 @@ enum sess_reason {
 
 /*
  * Called for the endings the engine did not ask for (SESS_TIMEOUT,
- * SESS_REPLACED), before the session is wiped. The session is already
+ * SESS_REPLACED, SESS_SHUTDOWN), before the session is wiped. The session is already
  * out of the table (sess_find no longer returns it); the callback may
  * read its state, key, pseudonym and reply address, and may begin,
  * find, touch and end other sessions. sess_end and sess_touch on s
@@ -106,7 +110,7 @@ typedef void (*sess_expire_fn)(void *arg, struct sess *s,
  */
 struct sess_table *sess_new(struct event_base *base, struct logger *log,
     unsigned max, sess_expire_fn on_expire, void *arg);
-/* Ends every session (SESS_SHUTDOWN, no callback), wipes, frees. */
+/* Ends every session (the callback sees SESS_SHUTDOWN), wipes, frees. */
 void sess_free(struct sess_table *t);
 
 /*

@@ -514,8 +514,8 @@ is_gbv(const struct menu *m, const struct menu_state *st)
 }
 
 /* The end node a report of this session is filed on. */
-static int
-filed_node(const struct menu *m, const struct menu_state *st, int opt_filed)
+int
+mi_filed_node(const struct menu *m, const struct menu_state *st, int opt_filed)
 {
 	const struct mcat *c = mi_cat(m, st->field[MF_CATEGORY]);
 
@@ -546,7 +546,7 @@ go(const struct menu *m, struct menu_state *st, int idx,
 		if (st->field[MF_MODE] == MENU_MODE_DIRECT && st->lang != 0 &&
 		    st->field[MF_CATEGORY] != 0) {
 			if (st->field[MF_REGION] != 0) {
-				st->node = (uint16_t)filed_node(m, st, -1);
+				st->node = (uint16_t)mi_filed_node(m, st, -1);
 				out->kind = MENU_SUBMIT;
 				return;
 			}
@@ -614,7 +614,7 @@ choose(const struct menu *m, struct menu_state *st, const struct mnode *n,
 	if (o->field >= 0)
 		st->field[o->field] = o->value;
 	if (o->action == MA_SUBMIT) {
-		st->node = (uint16_t)filed_node(m, st, o->filed);
+		st->node = (uint16_t)mi_filed_node(m, st, o->filed);
 		out->kind = MENU_SUBMIT;
 		return;
 	}

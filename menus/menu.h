@@ -176,6 +176,10 @@ void menu_begin_case(const struct menu *m, struct menu_state *st,
     enum menu_mode mode, const char *lang, const struct menu_fmt *f,
     struct menu_out *out);
 
+/* Files what is known now (a direct SMS that named a category but no
+ * place): menu_filed then shows the category's final screen. */
+void menu_file_now(const struct menu *m, struct menu_state *st);
+
 /* One answer (UTF-8 as the citizen sent it; NUL-terminated). */
 void menu_step(const struct menu *m, struct menu_state *st,
     const char *input, const struct menu_fmt *f, struct menu_out *out);

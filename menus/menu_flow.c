@@ -91,6 +91,12 @@ menu_begin(const struct menu *m, struct menu_state *st, enum menu_mode mode,
 }
 
 void
+menu_file_now(const struct menu *m, struct menu_state *st)
+{
+	st->node = (uint16_t)mi_filed_node(m, st, -1);
+}
+
+void
 menu_begin_case(const struct menu *m, struct menu_state *st,
     enum menu_mode mode, const char *lang, const struct menu_fmt *f,
     struct menu_out *out)

@@ -138,6 +138,10 @@ int mi_render(const struct menu *m, const struct menu_state *st,
 void mi_go(const struct menu *m, struct menu_state *st, int idx,
     const struct menu_fmt *f, struct menu_out *out);
 void mi_push(struct menu_state *st, int field);
+/* The end node a report is filed on: its category's, the option's
+ * (opt_filed >= 0), or the default one. */
+int mi_filed_node(const struct menu *m, const struct menu_state *st,
+    int opt_filed);
 /* A final screen of one common sentence. */
 void mi_final(const struct menu *m, const struct menu_state *st,
     enum mcommon c, const struct menu_fmt *f, struct menu_out *out);

@@ -318,13 +318,6 @@
 #define NV_SESS_KEY_MAX 16u
 
 /*
- * Menu answers one session keeps. The deepest report path (category,
- * who, region, cercle, commune, axis, sex, age band, confirmations and
- * pages back) is under 20 screens; 32 bounds the state at 64 octets.
- */
-#define NV_SESS_ANSWERS_MAX 32u
-
-/*
  * Distinct guard durations in use at once: each has its own FIFO list
  * and timer. One per USSD profile or link setting; 16 is far above the
  * carriers of one country and keeps the scan for a duration trivial.

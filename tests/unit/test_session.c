@@ -54,7 +54,7 @@ on_expire(void *arg, struct sess *s, enum sess_reason why)
 	w->serial = sess_serial(s);
 	w->why = why;
 	memcpy(w->to, sess_reply(s)->to, sizeof w->to);
-	w->node = sess_state(s)->node;
+	w->node = sess_state(s)->ms.node;
 	w->at = clock_ms();
 	if (w->t != NULL && sess_find(w->t, sess_key(s)) == s)
 		w->found_inside = 1;
@@ -133,11 +133,11 @@ test_begin_find_end(void **state)
 	assert_null(sess_find(t, &k2));
 	assert_string_equal(sess_reply(s)->to, NUMBER_A);
 	assert_memory_equal(sess_pseudonym(s), PN, sizeof PN);
-	assert_int_equal(sess_state(s)->node, 0);
-	assert_int_equal(sess_state(s)->nanswers, 0);
-	sess_state(s)->node = 12;
-	sess_state(s)->answers[0] = 3;
-	assert_int_equal(sess_state(sess_find(t, &k))->node, 12);
+	assert_int_equal(sess_state(s)->ms.node, 0);
+	assert_int_equal(sess_state(s)->ms.depth, 0);
+	sess_state(s)->ms.node = 12;
+	sess_state(s)->ms.field[0] = 3;
+	assert_int_equal(sess_state(sess_find(t, &k))->ms.node, 12);
 	/* Invalid keys and guards. */
 	struct sess_key bad = key_of(0, 0, 0);
 	assert_null(sess_begin(t, &bad, PN, &a, 5000));
@@ -157,8 +157,8 @@ test_begin_find_end(void **state)
 	/* A second begin of the key is a fresh session. */
 	s = sess_begin(t, &k, PN, &a, 5000);
 	assert_non_null(s);
-	assert_int_equal(sess_state(s)->node, 0);
-	assert_int_equal(sess_state(s)->answers[0], 0);
+	assert_int_equal(sess_state(s)->ms.node, 0);
+	assert_int_equal(sess_state(s)->ms.field[0], 0);
 	sess_end(t, s, SESS_ABORT);
 	assert_int_equal(sess_stats(t)->aborted, 1);
 	sess_free(t);
@@ -192,7 +192,7 @@ test_keys_across_links_and_dialects(void **state)
 	for (unsigned i = 0; i < 8; i++) {
 		s[i] = sess_begin(t, &k[i], PN, &a, 5000);
 		assert_non_null(s[i]);
-		sess_state(s[i])->node = (uint16_t)(100 + i);
+		sess_state(s[i])->ms.node = (uint16_t)(100 + i);
 	}
 	assert_int_equal(sess_count(t), 8);
 	for (unsigned i = 0; i < 8; i++)
@@ -204,7 +204,7 @@ test_keys_across_links_and_dialects(void **state)
 		if (i == 2 || i == 5)
 			assert_null(sess_find(t, &k[i]));
 		else
-			assert_int_equal(sess_state(sess_find(t, &k[i]))->node,
+			assert_int_equal(sess_state(sess_find(t, &k[i]))->ms.node,
 			    100 + i);
 	}
 
@@ -265,7 +265,7 @@ test_replaced(void **state)
 	w.t = t;
 	s1 = sess_begin(t, &k, PN, &a, 5000);
 	assert_non_null(s1);
-	sess_state(s1)->node = 7;
+	sess_state(s1)->ms.node = 7;
 	serial1 = sess_serial(s1);
 	s2 = sess_begin(t, &k, PN, &b, 5000);
 	assert_non_null(s2);
@@ -279,7 +279,7 @@ test_replaced(void **state)
 	assert_int_not_equal(sess_serial(s2), serial1);
 	assert_int_equal(sess_count(t), 1);
 	assert_ptr_equal(sess_find(t, &k), s2);
-	assert_int_equal(sess_state(s2)->node, 0);
+	assert_int_equal(sess_state(s2)->ms.node, 0);
 	assert_string_equal(sess_reply(s2)->to, NUMBER_B);
 	assert_int_equal(sess_scan(t, NUMBER_A, strlen(NUMBER_A)), 0);
 	assert_int_equal(sess_stats(t)->replaced, 1);
@@ -304,7 +304,7 @@ test_timeout_and_touch(void **state)
 	/* A plain timeout: once, the right session, not before the guard. */
 	t0 = clock_ms();
 	s = sess_begin(t, &k1, PN, &a, 50);
-	sess_state(s)->node = 31;
+	sess_state(s)->ms.node = 31;
 	uint32_t serial = sess_serial(s);
 	run_until(base, &w, 1, 2000);
 	assert_int_equal(w.calls, 1);
@@ -474,7 +474,7 @@ test_soak_10000(void **state)
 		struct sess_key k = key_of((uint16_t)(i % 3), i % 2 ? 2 : 16, i);
 		s[i] = sess_begin(t, &k, PN, &a, 60000);
 		assert_non_null(s[i]);
-		sess_state(s[i])->node = (uint16_t)i;
+		sess_state(s[i])->ms.node = (uint16_t)i;
 	}
 	assert_int_equal(sess_count(t), N);
 	/* Every one answers a screen; the odd ones get a short guard. */

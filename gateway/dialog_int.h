@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Shared by dialog.c (USSD), dialog_file.c (reports, cases) and
+ * dialog_sms.c (SMS) only. */
+#ifndef NV_DIALOG_INT_H
+#define NV_DIALOG_INT_H
+
+#include "dialog.h"
+#include "intake.h"
+#include "menus/menu.h"
+#include "routing/casecode.h"
+#include "session.h"
+#include "smpp_link.h"
+#include "store.h"
+
+struct dlg_sms;
+
+struct dialog {
+	struct dialog_deps dp;
+	struct logger *log;
+	const struct fallback *fb;
+	struct intake *in;
+	struct menu *menu;		/* for new sessions */
+	struct sess_table *sess;
+	struct cc_guard *guard;
+	uint8_t case_key[CC_KEY_LEN];
+	struct dlg_sms *sms;
+	int closing;
+	struct dialog_stats st;
+};
+
+struct menu_fmt dlg_fmt_ussd(const struct cfg_link *c);
+uint16_t dlg_link_index(const struct dialog *d, const struct link *l);
+struct link *dlg_link_of(struct dialog *d, uint16_t index);
+void dlg_text_keep(char **text, uint16_t *len, const char *in);
+
+/*
+ * A report on its way to the database: routed once, given a case code
+ * (a new one if the hash is taken), written with its SMS reply if any;
+ * done then gets the code (NULL: not written).
+ */
+struct dlg_file {
+	struct dialog *d;
+	struct menu *menu;		/* a reference */
+	struct menu_state ms;
+	struct link *l;
+	struct mt_addr to;
+	int partial;
+	int sms;			/* channel: reply in the outbox */
+	int text_place;			/* route by the place the text names */
+	int answer;			/* SMS: the carrier waits */
+	struct conn_req req;
+	int has_dedup;
+	uint8_t dedup[DB_HASH_LEN];
+	int has_conv;
+	uint8_t conv[32];
+	unsigned attempts;
+	int routed;
+	struct intake_res res;
+	char code[CC_LEN + 1];
+	char *reply;			/* SMS: the final screen sent */
+	char lang[8];
+	void (*done)(void *arg, const char *code);
+	void *arg;
+	size_t len;
+	char *text;
+};
+
+/* Copies text; the caller sets partial, done/arg, sms fields. */
+struct dlg_file *dlg_file_new(struct dialog *d, struct menu *m,
+    const struct menu_state *ms, struct link *l, const struct mt_addr *to,
+    const char *text, size_t len);
+void dlg_file(struct dlg_file *f);
+
+/* A case as the store found it. */
+struct dlg_case {
+	int64_t report_id;
+	const char *status;
+	const char *question;
+};
+/*
+ * Parses and checks the code, refuses it when pn entered too many wrong
+ * ones today, else looks it up (a well-formed code of no case counts as
+ * a wrong one). fn may run before this returns.
+ */
+void dlg_case_find(struct dialog *d, const uint8_t *pn, const char *input,
+    void (*fn)(void *arg, enum menu_case_result r, const struct dlg_case *c),
+    void *arg);
+void dlg_case_add(struct dialog *d, int64_t report_id, const char *text,
+    size_t len, void (*fn)(void *arg, int ok), void *arg);
+int dlg_case_key(struct dialog *d, char **cause);
+
+int dlg_sms_init(struct dialog *d, char **cause);
+void dlg_sms_free(struct dialog *d);
+/* 1 if dialog_sms handles this SMS (a keyword or a case code). */
+int dialog_sms_wants(struct dialog *d, const struct mo_msg *m);
+
+#endif

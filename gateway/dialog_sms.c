@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * SMS through the menus (dialog.h): a message naming a category
+ * ("ARME Ansongo deux hommes armés au marché", keywords in every
+ * language of the menu file) is a report at once, routed by the place
+ * it names (or the number dialled; else the national triage queue),
+ * answered with the category's final screen and its case code through
+ * the outbox, in the same commit. "SUIVI 123456789" (or the code alone)
+ * answers the case's status and the operator's question; "SUIVI
+ * 123456789 text" adds the text to the case. Anything else is handled
+ * as before (gateway/app.c: an unsorted report).
+ */
+#include "dialog_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/xmalloc.h"
+#include "config.h"
+#include "outbox.h"
+#include "routing/crypto.h"
+
+int
+dlg_sms_init(struct dialog *d, char **cause)
+{
+	(void)d;
+	(void)cause;
+	return 0;
+}
+
+void
+dlg_sms_free(struct dialog *d)
+{
+	(void)d;
+}
+
+static struct menu_fmt
+fmt_sms(const struct dialog *d, struct link *l)
+{
+	return (struct menu_fmt){ link_cfg(l)->menu_unicode,
+	    d->dp.cfg->sms_screen, d->dp.cfg->sms_screen_ucs2 };
+}
+
+/* An SMS answer that is not a report: outbox first, then the carrier. */
+struct sms_job {
+	struct dialog *d;
+	struct link *l;
+	struct conn_req req;
+	int answer;
+	struct mt_addr to;
+	struct menu_state ms;
+	struct menu *menu;
+	char lang[8];
+	char *text;		/* SUIVI code text: what to add */
+	size_t len;
+	char *reply;
+};
+
+static void
+job_free(struct sms_job *j)
+{
+	cry_wipe(&j->to, sizeof j->to);
+	if (j->text != NULL)
+		cry_wipe(j->text, j->len);
+	free(j->text);
+	free(j->reply);
+	menu_unref(j->menu);
+	free(j);
+}
+
+static void
+reply_queued(void *arg, int64_t mt_id)
+{
+	struct sms_job *j = arg;
+
+	if (mt_id > 0)
+		outbox_send(j->d->dp.ob, j->l, mt_id, &j->to, j->reply,
+		    j->lang);
+	if (j->answer)
+		link_respond(j->l, j->req, mt_id > 0 ? SMPP_ROK :
+		    SMPP_RX_T_APPN);
+	job_free(j);
+}
+
+static void
+reply(struct sms_job *j, const struct menu_out *out)
+{
+	struct store_mt m = {
+		.link = link_name(j->l), .to = j->to, .lang = j->lang,
+	};
+
+	j->reply = xstrdup(out->text);
+	m.text = j->reply;
+	store_send(j->d->dp.s, &m, reply_queued, j);
+}
+
+static void
+added(void *arg, int ok)
+{
+	struct sms_job *j = arg;
+	struct menu_fmt f = fmt_sms(j->d, j->l);
+	struct menu_out out;
+
+	menu_added(j->menu, &j->ms, ok, &f, &out);
+	reply(j, &out);
+}
+
+static void
+found(void *arg, enum menu_case_result r, const struct dlg_case *c)
+{
+	struct sms_job *j = arg;
+	struct menu_case mc = { .result = r };
+	struct menu_fmt f = fmt_sms(j->d, j->l);
+	struct menu_out out;
+
+	if (r == MENU_CASE_FOUND && j->len > 0) {
+		/* The case_text node's "done" screen answers. */
+		menu_case(j->menu, &j->ms, &(struct menu_case){
+		    .result = r, .status = c->status }, &f, &out);
+		menu_step(j->menu, &j->ms, "1", &f, &out);
+		menu_step(j->menu, &j->ms, j->text, &f, &out);
+		dlg_case_add(j->d, c->report_id, j->text, j->len, added, j);
+		return;
+	}
+	if (r == MENU_CASE_FOUND) {
+		mc.status = c->status;
+		mc.question = c->question;
+	}
+	menu_case(j->menu, &j->ms, &mc, &f, &out);
+	reply(j, &out);
+}
+
+/* "SUIVI 123456789 [text]": the code is the first 9 digits. */
+static void
+follow(struct dialog *d, struct link *l, const struct mo_msg *m,
+    const char *lang, const char *rest)
+{
+	struct sms_job *j = xcalloc(1, sizeof *j);
+	struct menu_fmt f = fmt_sms(d, l);
+	uint8_t pn[SESS_PSEUDO_LEN] = { 0 };
+	char code[NV_CC_INPUT_MAX + 1];
+	struct menu_out out;
+	size_t n = 0;
+	const char *p = rest;
+
+	while (*p == ' ' || *p == '*')
+		p++;
+	while (p[n] != '\0' && n < NV_CC_INPUT_MAX && ((p[n] >= '0' &&
+	    p[n] <= '9') || p[n] == ' ' || p[n] == '-') && (n < 9 ||
+	    p[n] != ' '))
+		n++;
+	memcpy(code, p, n);
+	code[n] = '\0';
+	for (p += n; *p == ' ' || *p == '#'; p++)
+		;
+	j->d = d;
+	j->l = l;
+	j->req = m->req;
+	j->answer = m->answer;
+	j->to = m->reply;
+	j->menu = menu_ref(d->menu);
+	menu_begin_case(j->menu, &j->ms, MENU_MODE_SMS, lang, &f, &out);
+	snprintf(j->lang, sizeof j->lang, "%s", menu_lang_code(j->menu,
+	    j->ms.lang - 1u));
+	if (*p != '\0') {
+		j->len = strlen(p) > NV_MENU_TEXT_MAX ? NV_MENU_TEXT_MAX :
+		    strlen(p);
+		j->text = xmalloc(j->len + 1);
+		memcpy(j->text, p, j->len);
+		j->text[j->len] = '\0';
+	}
+	(void)intake_pseudonym(d->in, &m->reply, pn);
+	dlg_case_find(d, pn, code, found, j);
+	cry_wipe(pn, sizeof pn);
+	cry_wipe(code, sizeof code);
+}
+
+static void
+direct(struct dialog *d, struct link *l, const struct mo_msg *m,
+    const struct menu_sms *ps)
+{
+	struct menu_fmt f = fmt_sms(d, l);
+	struct intake_place at;
+	struct menu_state ms;
+	struct menu_out out;
+	struct dlg_file *df;
+
+	(void)intake_text_region(d->in, m->text, &at);
+	menu_begin(d->menu, &ms, MENU_MODE_DIRECT, ps->lang, at.region != NULL ?
+	    at.region : intake_dialled_region(d->in, &m->reply), ps->category,
+	    &f, &out);
+	if (out.kind != MENU_SUBMIT)
+		menu_file_now(d->menu, &ms);
+	df = dlg_file_new(d, d->menu, &ms, l, &m->reply, m->text, m->len);
+	df->sms = 1;
+	df->text_place = 1;
+	df->answer = m->answer;
+	df->req = m->req;
+	if ((df->has_dedup = m->dedup != NULL))
+		memcpy(df->dedup, m->dedup, DB_HASH_LEN);
+	d->st.sms_direct++;
+	dlg_file(df);
+}
+
+void
+dialog_sms(struct dialog *d, struct link *l, const struct mo_msg *m)
+{
+	struct menu_sms ps;
+	char code[CC_LEN + 1];
+
+	menu_sms_parse(d->menu, m->text, m->len, &ps);
+	if (ps.follow)
+		follow(d, l, m, ps.lang, ps.rest);
+	else if (cc_parse(m->text, code) == CC_OK)
+		follow(d, l, m, NULL, m->text);
+	else
+		direct(d, l, m, &ps);
+	cry_wipe(code, sizeof code);
+}
+
+int
+dialog_sms_wants(struct dialog *d, const struct mo_msg *m)
+{
+	struct menu_sms ps;
+	char code[CC_LEN + 1];
+	int r;
+
+	menu_sms_parse(d->menu, m->text, m->len, &ps);
+	r = ps.follow || ps.category != NULL || cc_parse(m->text, code) ==
+	    CC_OK;
+	cry_wipe(code, sizeof code);
+	return r;
+}
