@@ -33,7 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 /* Sizes of the keyed hashes the store indexes. */
 #define DB_HASH_LEN 32
@@ -126,6 +126,16 @@ struct db_report {
 					 * statistics cell (DESIGN 5) */
 	const char *flags;		/* may be NULL: see the schema */
 	const char *axis;		/* road axis id, or NULL */
+	/* The menus' answers (schema v3), each NULL when not asked or
+	 * skipped: a menu id of the weapon ("war"), a band id of how many
+	 * ("2-5"), and who is involved ("armed_group", "security_forces",
+	 * "civilians" or "unknown"; anything else is refused). */
+	const char *weapon;
+	const char *weapon_count;
+	const char *involved;
+	int partial;			/* a USSD dialogue cut after the
+					 * category and region of an urgent
+					 * category */
 	/* Read only (0 when not yet): set by db_report_ack, escalation
 	 * and db_report_set_status. */
 	int64_t acked_at, escalated_at, closed_at;
@@ -146,6 +156,12 @@ int db_report_set_narrative(struct db *db, int64_t id, const uint8_t *sealed,
  */
 int db_report_get(struct db *db, int64_t id,
     void (*fn)(void *arg, const struct db_report *r), void *arg);
+/*
+ * The report whose case_hash (keyed hash of its case code) is case_hash:
+ * 1 (fn called, if not NULL), 0 (none) or -1.
+ */
+int db_report_by_case(struct db *db, const uint8_t case_hash[DB_HASH_LEN],
+    void (*fn)(void *arg, const struct db_report *r), void *arg);
 int db_report_count(struct db *db, int64_t *n);
 /* Calls fn for every report, in id order (tests, exports). */
 int db_report_each(struct db *db,
@@ -163,6 +179,32 @@ int db_report_set_status(struct db *db, int64_t id, const char *status,
 int db_event_add(struct db *db, int64_t report_id, int64_t at,
     const char *kind, const uint8_t *sealed, size_t len, uint32_t key_id,
     int64_t actor, int64_t *id);
+/*
+ * Sets the sealed body of an event just added (sealed after the insert:
+ * its associated data binds the row id). -1 also when there is no such
+ * event.
+ */
+int db_event_set_body(struct db *db, int64_t id, const uint8_t *sealed,
+    size_t len, uint32_t key_id);
+
+struct db_event {
+	int64_t id;			/* the row: bound into the seal */
+	int64_t report_id;
+	int64_t at;
+	const char *kind;
+	const uint8_t *body;		/* sealed; NULL if none or purged */
+	size_t body_len;
+	uint32_t key_id;		/* 0 without a body */
+	int64_t actor;			/* 0 for the system or a citizen */
+};
+
+/*
+ * The newest event of kind on a report (the operator's latest
+ * "question", for a citizen who dials back with the case code): 1 (fn
+ * called), 0 (none) or -1.
+ */
+int db_event_last(struct db *db, int64_t report_id, const char *kind,
+    void (*fn)(void *arg, const struct db_event *e), void *arg);
 
 /* --- parts of concatenated MOs that wait for the rest -------------- */
 
@@ -183,6 +225,38 @@ int db_part_add(struct db *db, const struct db_part *p);
 int db_part_delete(struct db *db, const uint8_t msg_key[DB_HASH_LEN]);
 int db_part_each(struct db *db,
     void (*fn)(void *arg, const struct db_part *p), void *arg);
+
+/* --- SMS conversations in progress (db/conv.c) -------------------- */
+
+/*
+ * One per sender, so that every step the carrier was acknowledged
+ * survives a restart. key is a keyed hash of the sender's pseudonym,
+ * state the menu's state sealed by the caller (its associated data binds
+ * key and key_id).
+ */
+struct db_conv {
+	const uint8_t *key;		/* DB_HASH_LEN octets */
+	const uint8_t *state;		/* sealed */
+	size_t state_len;
+	uint32_t key_id;
+	int64_t expires;		/* Unix seconds */
+};
+
+/* Inserts the conversation, or replaces the one of the same key. */
+int db_conv_put(struct db *db, const struct db_conv *c);
+/* 1 (fn called), 0 (none) or -1. Expired rows are found too. */
+int db_conv_get(struct db *db, const uint8_t key[DB_HASH_LEN],
+    void (*fn)(void *arg, const struct db_conv *c), void *arg);
+/* 0 also when there is none (it ended already). */
+int db_conv_delete(struct db *db, const uint8_t key[DB_HASH_LEN]);
+/* Every conversation, expired ones too, the soonest to expire first. */
+int db_conv_each(struct db *db,
+    void (*fn)(void *arg, const struct db_conv *c), void *arg);
+/*
+ * Deletes the conversations whose expires is at or before now; *n (if
+ * not NULL) says how many.
+ */
+int db_conv_expire(struct db *db, int64_t now, int64_t *n);
 
 /* --- the outbox: every MT until it is final ----------------------- */
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Queries of the ingestion path (db.h): inbound deduplication, reports
- * and their events, waiting parts. Each function is one statement of
+ * (also by case code) and their events, waiting parts. Each function is one statement of
  * the table in stmt.c, bound by name, and ends with db_done (db_int.h).
  */
 #include <string.h>
@@ -87,6 +87,10 @@ db_report_add(struct db *db, const struct db_report *r, int64_t *id)
 	db_bind_i64(db, st, "$counted", r->counted != 0);
 	db_bind_text(db, st, "$flags", r->flags);
 	db_bind_text(db, st, "$axis", r->axis);
+	db_bind_text(db, st, "$weapon", r->weapon);
+	db_bind_text(db, st, "$weapon_count", r->weapon_count);
+	db_bind_text(db, st, "$involved", r->involved);
+	db_bind_i64(db, st, "$partial", r->partial != 0);
 	if (db_run(db, st) != 0)
 		return -1;
 	if (id != NULL)
@@ -140,6 +144,10 @@ read_report(sqlite3_stmt *st, struct db_report *r)
 	r->escalated_at = sqlite3_column_int64(st, 19);
 	r->closed_at = sqlite3_column_int64(st, 20);
 	r->axis = db_col_text(st, 21);
+	r->weapon = db_col_text(st, 22);
+	r->weapon_count = db_col_text(st, 23);
+	r->involved = db_col_text(st, 24);
+	r->partial = sqlite3_column_int(st, 25);
 }
 
 int
@@ -152,6 +160,23 @@ db_report_get(struct db *db, int64_t id,
 
 	db_bind_i64(db, st, "$id", id);
 	if ((rc = db_step(db, st)) == 1) {
+		read_report(st, &r);
+		fn(arg, &r);
+	}
+	db_done(st);
+	return rc;
+}
+
+int
+db_report_by_case(struct db *db, const uint8_t case_hash[DB_HASH_LEN],
+    void (*fn)(void *arg, const struct db_report *r), void *arg)
+{
+	sqlite3_stmt *st = db_use(db, DB_ST_REPORT_BY_CASE);
+	struct db_report r;
+	int rc;
+
+	db_bind_blob(db, st, "$case_hash", case_hash, DB_HASH_LEN);
+	if ((rc = db_step(db, st)) == 1 && fn != NULL) {
 		read_report(st, &r);
 		fn(arg, &r);
 	}
@@ -226,6 +251,47 @@ db_event_add(struct db *db, int64_t report_id, int64_t at, const char *kind,
 	if (id != NULL)
 		*id = sqlite3_last_insert_rowid(db->h);
 	return 0;
+}
+
+int
+db_event_set_body(struct db *db, int64_t id, const uint8_t *sealed,
+    size_t len, uint32_t key_id)
+{
+	sqlite3_stmt *st = db_use(db, DB_ST_EVENT_SET_BODY);
+
+	db_bind_i64(db, st, "$id", id);
+	db_bind_blob(db, st, "$body", sealed, len);
+	if (sealed != NULL)
+		db_bind_i64(db, st, "$key_id", key_id);
+	if (db_run(db, st) != 0)
+		return -1;
+	return changed_one(db, "event_set_body", id);
+}
+
+int
+db_event_last(struct db *db, int64_t report_id, const char *kind,
+    void (*fn)(void *arg, const struct db_event *e), void *arg)
+{
+	sqlite3_stmt *st = db_use(db, DB_ST_EVENT_LAST);
+	struct db_event e;
+	int rc;
+
+	db_bind_i64(db, st, "$report_id", report_id);
+	db_bind_text(db, st, "$kind", kind);
+	if ((rc = db_step(db, st)) == 1) {
+		/* The columns of EVENT_COLS (stmt.c), in order. */
+		memset(&e, 0, sizeof e);
+		e.id = sqlite3_column_int64(st, 0);
+		e.report_id = sqlite3_column_int64(st, 1);
+		e.at = sqlite3_column_int64(st, 2);
+		e.kind = db_col_text(st, 3);
+		e.body = db_col_blob(st, 4, &e.body_len);
+		e.key_id = (uint32_t)sqlite3_column_int64(st, 5);
+		e.actor = sqlite3_column_int64(st, 6);
+		fn(arg, &e);
+	}
+	db_done(st);
+	return rc;
 }
 
 /* --- parts --------------------------------------------------------- */

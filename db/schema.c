@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Schema v1 and the migration machinery (see schema.h).
+ * The schema's steps (v1 to v3) and the migration machinery (see schema.h).
  *
  * Rules for the SQL below: every table says why it exists and every
  * column why it is there (the comments inside CREATE TABLE are kept by
@@ -231,9 +231,48 @@ static const char v1_to_v2[] =
 "    AND NEW.hash IS OLD.hash AND NEW.detail_hash IS OLD.detail_hash)\n"
 "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n";
 
+/*
+ * v3: menus and sessions. The menus ask what weapon, how many and who is
+ * involved; a USSD dialogue cut after the category and region of an
+ * urgent category is kept as a partial report (DESIGN 4); and an SMS
+ * conversation survives a restart, since each of its steps is
+ * acknowledged to the carrier only once committed (DESIGN 6).
+ */
+static const char v2_to_v3[] =
+"ALTER TABLE reports ADD COLUMN weapon TEXT;\n"
+"  -- the kind of weapon the citizen chose (a menu id such as 'war'), or\n"
+"  -- NULL: routing and the statistics cells by kind\n"
+"ALTER TABLE reports ADD COLUMN weapon_count TEXT;\n"
+"  -- how many, as a band of the menu ('2-5'), never a free number; or NULL\n"
+"ALTER TABLE reports ADD COLUMN involved TEXT CHECK (involved IN\n"
+"  ('armed_group', 'security_forces', 'civilians', 'unknown'));\n"
+"  -- who is involved, as the citizen said (NULL: skipped): a complaint\n"
+"  -- about security forces is routed outside their chain\n"
+"ALTER TABLE reports ADD COLUMN partial INTEGER NOT NULL DEFAULT 0\n"
+"  CHECK (partial IN (0, 1));\n"
+"  -- 1: a USSD dialogue broke off after the category and region of an\n"
+"  -- urgent category; kept so an office can act, resumable by case code\n"
+"\n"
+"-- SMS conversations in progress, one per sender, so that a step the\n"
+"-- carrier was told we have (deliver_sm_resp) survives a restart. The\n"
+"-- sender appears only as a keyed hash of their pseudonym (whose key\n"
+"-- is not in this file); where the conversation stands is sealed.\n"
+"CREATE TABLE conversations (\n"
+"  key BLOB PRIMARY KEY,       -- keyed hash of the sender's pseudonym\n"
+"                              -- (32 octets), never the pseudonym itself\n"
+"  state BLOB NOT NULL,        -- the menu's state, sealed; its associated\n"
+"                              -- data binds key and key_id\n"
+"  key_id INTEGER NOT NULL,    -- the key that sealed state\n"
+"  expires INTEGER NOT NULL    -- Unix seconds: after it the conversation\n"
+"                              -- is over and the row deleted\n"
+");\n"
+"-- Expiry deletes by time.\n"
+"CREATE INDEX conversations_expires ON conversations (expires);\n";
+
 const char *const db_schema_steps[] = {
 	v0_to_v1,
 	v1_to_v2,
+	v2_to_v3,
 };
 
 const unsigned db_schema_nsteps = ARRAY_SIZE(db_schema_steps);
@@ -252,7 +291,8 @@ static const struct {
 } expect[] = {
 	{ "reports", 1, "id case_hash category region cercle commune queue "
 	    "urgent status language channel link received narrative key_id "
-	    "counted incomplete axis flags acked_at escalated_at closed_at" },
+	    "counted incomplete axis flags acked_at escalated_at closed_at "
+	    "weapon weapon_count involved partial" },
 	{ "report_events", 1, "id report_id at kind body key_id actor" },
 	{ "inbound", 1, "id dedup link at kind report_id" },
 	{ "parts", 1, "id msg_key seq total link at sealed key_id" },
@@ -264,6 +304,7 @@ static const struct {
 	{ "report_queues", 2, "queue report_id" },
 	{ "counted", 2, "id mark epoch" },
 	{ "vault", 2, "report_id sealed created shred_at shredded" },
+	{ "conversations", 3, "key state key_id expires" },
 };
 
 static int

@@ -11,9 +11,14 @@
 #define REPORT_COLS "id, case_hash, category, region, cercle, commune, " \
 	"queue, urgent, status, language, channel, link, received, " \
 	"narrative, key_id, incomplete, counted, flags, acked_at, " \
-	"escalated_at, closed_at, axis"
+	"escalated_at, closed_at, axis, weapon, weapon_count, involved, " \
+	"partial"
 
 #define PART_COLS "id, msg_key, seq, total, link, at, sealed, key_id"
+
+#define EVENT_COLS "id, report_id, at, kind, body, key_id, actor"
+
+#define CONV_COLS "key, state, key_id, expires"
 
 #define MT_COLS "id, link, state, sealed, key_id, attempts, next_attempt, " \
 	"created, finished, last_status, why"
@@ -47,11 +52,13 @@ static const struct st_def defs[DB_ST__COUNT] = {
 	[DB_ST_REPORT_ADD] = { "report_add",
 	    "INSERT INTO reports (case_hash, category, region, cercle, "
 	    "commune, queue, urgent, status, language, channel, link, "
-	    "received, narrative, key_id, incomplete, counted, flags, axis) "
+	    "received, narrative, key_id, incomplete, counted, flags, axis, "
+	    "weapon, weapon_count, involved, partial) "
 	    "VALUES ($case_hash, $category, $region, $cercle, $commune, "
 	    "$queue, $urgent, coalesce($status, 'unverified'), $language, "
 	    "$channel, $link, $received, $narrative, $key_id, $incomplete, "
-	    "$counted, $flags, $axis)" },
+	    "$counted, $flags, $axis, $weapon, $weapon_count, $involved, "
+	    "$partial)" },
 	[DB_ST_REPORT_GET] = { "report_get",
 	    "SELECT " REPORT_COLS " FROM reports WHERE id = $id" },
 	[DB_ST_REPORT_COUNT] = { "report_count",
@@ -173,6 +180,32 @@ static const struct st_def defs[DB_ST__COUNT] = {
 	[DB_ST_PURGE_AUDIT] = { "purge_audit",
 	    "UPDATE audit SET detail = NULL "
 	    "WHERE at < $before AND detail IS NOT NULL" },
+
+	/* case_hash is UNIQUE: its index answers this. */
+	[DB_ST_REPORT_BY_CASE] = { "report_by_case",
+	    "SELECT " REPORT_COLS " FROM reports WHERE case_hash = $case_hash" },
+	[DB_ST_EVENT_SET_BODY] = { "event_set_body",
+	    "UPDATE report_events SET body = $body, key_id = $key_id "
+	    "WHERE id = $id" },
+	/* Row order, not at: two events of one second keep their order. */
+	[DB_ST_EVENT_LAST] = { "event_last",
+	    "SELECT " EVENT_COLS " FROM report_events "
+	    "WHERE report_id = $report_id AND kind = $kind "
+	    "ORDER BY id DESC LIMIT 1" },
+
+	[DB_ST_CONV_PUT] = { "conv_put",
+	    "INSERT INTO conversations (key, state, key_id, expires) "
+	    "VALUES ($key, $state, $key_id, $expires) "
+	    "ON CONFLICT (key) DO UPDATE SET state = excluded.state, "
+	    "key_id = excluded.key_id, expires = excluded.expires" },
+	[DB_ST_CONV_GET] = { "conv_get",
+	    "SELECT " CONV_COLS " FROM conversations WHERE key = $key" },
+	[DB_ST_CONV_DELETE] = { "conv_delete",
+	    "DELETE FROM conversations WHERE key = $key" },
+	[DB_ST_CONV_EACH] = { "conv_each",
+	    "SELECT " CONV_COLS " FROM conversations ORDER BY expires, key" },
+	[DB_ST_CONV_EXPIRE] = { "conv_expire",
+	    "DELETE FROM conversations WHERE expires <= $now" },
 
 	[DB_ST_KEY_ADD] = { "key_add",
 	    "INSERT INTO ks.case_keys (report_id, key) "

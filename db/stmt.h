@@ -69,6 +69,16 @@ enum db_st {
 	DB_ST_PURGE_NARRATIVES,
 	DB_ST_PURGE_EVENTS,
 	DB_ST_PURGE_AUDIT,
+	/* case codes (schema v3) */
+	DB_ST_REPORT_BY_CASE,
+	DB_ST_EVENT_SET_BODY,
+	DB_ST_EVENT_LAST,
+	/* SMS conversations (schema v3) */
+	DB_ST_CONV_PUT,
+	DB_ST_CONV_GET,
+	DB_ST_CONV_DELETE,
+	DB_ST_CONV_EACH,
+	DB_ST_CONV_EXPIRE,
 
 	/* On the key store (db_attach_keys), prepared when it is attached. */
 	DB_ST_KS_FIRST,

@@ -120,7 +120,9 @@ report_done(void *arg, enum store_result r, int64_t report_id, int64_t mt_id)
 	struct app_job *j = arg;
 	struct app *a = j->a;
 
-	if (r == STORE_FAILED) {
+	/* STORE_CASE_TAKEN cannot come here (these reports carry no case
+	 * code); like a failure, it wrote nothing. */
+	if (r != STORE_OK && r != STORE_DUPLICATE) {
 		a->st.write_failures++;
 		if (j->answer) {
 			link_respond(j->link, j->req, SMPP_RX_T_APPN);

@@ -291,8 +291,8 @@ start(struct daemon *d, char **cause)
 	d->app = app_new(d->base, d->log, d->fb, d->store, d->ob,
 	    priv_intake(d->priv), priv_escalate(d->priv));
 	d->mo = mo_new(d->base, d->log, d->cfg, d->store, app_message, d->app);
-	store_replay(d->store, &(struct store_resume){ resume_part, resume_mt,
-	    d });
+	store_replay(d->store, &(struct store_resume){ .part = resume_part,
+	    .mt = resume_mt, .arg = d });
 	if (start_listeners(d, cause) != 0)
 		return -1;
 	d->sig_int = evsignal_new(d->base, SIGINT, signal_cb, d);

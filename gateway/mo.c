@@ -302,7 +302,9 @@ part_done(void *arg, enum store_result r, int64_t report_id, int64_t mt_id)
 
 	(void)report_id;
 	(void)mt_id;
-	if (r == STORE_FAILED) {
+	/* A part has no case code (STORE_CASE_TAKEN): anything but stored
+	 * or stored before is a failure. */
+	if (r != STORE_OK && r != STORE_DUPLICATE) {
 		mo->st.part_failures++;
 		link_respond(j->link, j->req, SMPP_RX_T_APPN);
 	} else {

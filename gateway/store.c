@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The store's ingestion path (see store.h): reports, waiting parts, the
+ * outbox's retries and ends, retransmission expiry, and what is read
+ * back at start. Sealing and keyed hashes are in store_seal.c.
+ */
 #include "store.h"
 
 #include <stdio.h>
@@ -18,80 +23,6 @@
 
 _Static_assert(DB_MARK_LEN == MS_MARK_LEN, "one mark length");
 
-struct wbuf *
-st_wbuf_new(void)
-{
-	struct wbuf *w = xcalloc(1, sizeof *w);
-
-	pack_init(&w->p, w->b, sizeof w->b);
-	return w;
-}
-
-void
-st_put_addr(struct pack_w *w, const struct mt_addr *a)
-{
-	pack_str(w, a->to);
-	pack_u8(w, a->to_ton);
-	pack_u8(w, a->to_npi);
-	pack_str(w, a->from);
-	pack_u8(w, a->from_ton);
-	pack_u8(w, a->from_npi);
-	pack_str(w, a->service_type);
-}
-
-void
-st_get_addr(struct pack_r *r, struct mt_addr *a)
-{
-	unpack_str(r, a->to, sizeof a->to);
-	a->to_ton = unpack_u8(r);
-	a->to_npi = unpack_u8(r);
-	unpack_str(r, a->from, sizeof a->from);
-	a->from_ton = unpack_u8(r);
-	a->from_npi = unpack_u8(r);
-	unpack_str(r, a->service_type, sizeof a->service_type);
-}
-
-/* The associated data of a sealed row: its table, row and key id. */
-size_t
-st_row_ad(uint8_t *ad, const char *table, int64_t id, const uint8_t *more,
-    size_t morelen, uint32_t key_id)
-{
-	size_t n = strlen(table);
-
-	memcpy(ad, table, n);
-	for (int i = 0; i < 8; i++)
-		ad[n++] = (uint8_t)((uint64_t)id >> (8 * i));
-	for (int i = 0; i < 4; i++)
-		ad[n++] = (uint8_t)(key_id >> (8 * i));
-	if (more != NULL) {
-		memcpy(ad + n, more, morelen);
-		n += morelen;
-	}
-	return n;
-}
-
-int
-store_open_narrative(const struct keys *ks, int64_t id, const uint8_t *sealed,
-    size_t sealed_len, uint32_t key_id, char **text, size_t *len)
-{
-	const uint8_t *key = keys_find(ks, KEY_STORE, key_id);
-	uint8_t ad[64];
-	size_t adlen = st_row_ad(ad, "report", id, NULL, 0, key_id);
-	char *out;
-
-	if (key == NULL || sealed == NULL || sealed_len < CRY_SEAL_OVERHEAD)
-		return -1;
-	out = xmalloc(sealed_len - CRY_SEAL_OVERHEAD + 1);
-	if (cry_open(key, ad, adlen, sealed, sealed_len, (uint8_t *)out) != 0) {
-		free(out);
-		return -1;
-	}
-	*len = sealed_len - CRY_SEAL_OVERHEAD;
-	out[*len] = '\0';
-	*text = out;
-	return 0;
-}
-
 /* --- jobs ------------------------------------------------------------ */
 
 struct report_job {
@@ -104,6 +35,10 @@ struct report_job {
 	uint8_t dedup[DB_HASH_LEN], msg_key[DB_HASH_LEN];
 	struct wbuf *mt;		/* the reply, serialised */
 	char region[32], cercle[64], commune[64], flags[48], axis[64];
+	char lang[STORE_ID_MAX], weapon[STORE_ID_MAX];
+	char weapon_count[STORE_ID_MAX], involved[STORE_ID_MAX];
+	int partial, has_case, has_conv, taken;
+	uint8_t case_hash[DB_HASH_LEN], conv_key[STORE_CONV_KEY_LEN];
 	char queues[STORE_QUEUES_MAX][48];
 	unsigned nqueues;
 	int urgent, has_mark, counted;
@@ -115,20 +50,6 @@ struct report_job {
 	store_done_fn done;
 	void *arg;
 };
-
-/* Seals plain under the store key for row id of table, then stores it. */
-int
-st_seal_row(struct store *s, const char *table, int64_t id, const void *plain,
-    size_t len, uint8_t **out, size_t *outlen)
-{
-	uint8_t ad[64];
-	size_t adlen = st_row_ad(ad, table, id, NULL, 0, s->skey_id);
-
-	*outlen = len + CRY_SEAL_OVERHEAD;
-	*out = xmalloc(*outlen);
-	cry_seal(s->skey, ad, adlen, plain, len, *out);
-	return 0;
-}
 
 /*
  * Whether the report counts in its statistics cell: its sender's first in
@@ -164,19 +85,20 @@ report_fn(struct db *db, void *arg)
 		.link = j->link, .received = j->received,
 		.incomplete = j->incomplete, .key_id = s->skey_id,
 	};
-	struct db_mt m = {
-		.link = j->mt_link, .state = DB_MT_QUEUED,
-		.next_attempt = j->now, .created = j->now,
-	};
 	uint8_t *blob = NULL;
 	size_t blen;
 	int64_t rid;
 	int rc = -1;
 
-	if (j->has_reply && j->mt->p.over)
-		return -1;	/* cannot happen: replies are a few parts long */
 	if (j->has_dedup && (rc = db_inbound_seen(db, j->dedup, &rid)) != 0) {
 		j->dup = rc > 0;
+		return rc > 0 ? 0 : -1;
+	}
+	/* A code already given: the caller draws another. Checked before
+	 * the insert, whose UNIQUE failure would look like any error. */
+	if (j->has_case && (rc = db_report_by_case(db, j->case_hash, NULL,
+	    NULL)) != 0) {
+		j->taken = rc > 0;
 		return rc > 0 ? 0 : -1;
 	}
 	if (count_mark(s, db, j) != 0)
@@ -189,6 +111,12 @@ report_fn(struct db *db, void *arg)
 	r.axis = j->axis[0] != '\0' ? j->axis : NULL;
 	r.queue = j->nqueues > 0 ? j->queues[0] : NULL;
 	r.urgent = j->urgent;
+	r.language = j->lang[0] != '\0' ? j->lang : NULL;
+	r.case_hash = j->has_case ? j->case_hash : NULL;
+	r.weapon = j->weapon[0] != '\0' ? j->weapon : NULL;
+	r.weapon_count = j->weapon_count[0] != '\0' ? j->weapon_count : NULL;
+	r.involved = j->involved[0] != '\0' ? j->involved : NULL;
+	r.partial = j->partial;
 	if (db_report_add(db, &r, &j->report_id) != 0)
 		return -1;
 	for (unsigned i = 0; i < j->nqueues; i++)
@@ -202,11 +130,10 @@ report_fn(struct db *db, void *arg)
 		    j->report_id);
 	if (rc == 0 && j->has_msg_key)
 		rc = db_part_delete(db, j->msg_key);
-	if (rc == 0 && j->has_reply && (rc = db_mt_add(db, &m, &j->mt_id)) == 0) {
-		st_seal_row(s, "outbox", j->mt_id, j->mt->b, j->mt->p.n, &blob, &blen);
-		rc = db_mt_set_sealed(db, j->mt_id, blob, blen, s->skey_id);
-		free(blob);
-	}
+	if (rc == 0 && j->has_conv)
+		rc = db_conv_delete(db, j->conv_key);
+	if (rc == 0 && j->has_reply)
+		rc = st_mt_write(s, db, j->mt_link, j->mt, j->now, &j->mt_id);
 	return rc;
 }
 
@@ -216,18 +143,20 @@ report_done(void *arg, int status)
 	struct report_job *j = arg;
 	struct store *s = j->s;
 	enum store_result r = status != 0 ? STORE_FAILED :
-	    j->dup ? STORE_DUPLICATE : STORE_OK;
+	    j->dup ? STORE_DUPLICATE : j->taken ? STORE_CASE_TAKEN : STORE_OK;
 
+	/* STORE_CASE_TAKEN wrote nothing: the caller draws another code. */
 	if (r == STORE_OK)
 		s->st.reports++;
 	else if (r == STORE_DUPLICATE)
 		s->st.duplicates++;
-	else
+	else if (r == STORE_FAILED)
 		s->st.failures++;
 	j->done(j->arg, r, r == STORE_OK ? j->report_id : 0,
 	    r == STORE_OK && j->has_reply ? j->mt_id : 0);
 	cry_wipe(j->text, j->len);
 	cry_wipe(j->mark, sizeof j->mark);
+	cry_wipe(j->conv_key, sizeof j->conv_key);
 	free(j->text);
 	if (j->mt != NULL)
 		cry_wipe(j->mt, sizeof *j->mt);
@@ -265,6 +194,40 @@ copy_route(struct report_job *j, const struct store_route *rt)
 	j->epoch = rt->epoch;
 }
 
+/* Copies an id of the menus into dst (STORE_ID_MAX); -1 if it does not
+ * fit (cut, it would be another id, or fail a CHECK at every retry). */
+static int
+copy_id(struct store *s, char dst[STORE_ID_MAX], const char *src,
+    const char *what)
+{
+	if (src == NULL)
+		return 0;
+	if (strlen(src) < STORE_ID_MAX) {
+		memcpy(dst, src, strlen(src) + 1);
+		return 0;
+	}
+	log_msg(s->log, LOG_ERROR, NULL, "report_refused", "why=id_too_long "
+	    "field=%s", what);
+	return -1;
+}
+
+/* The menus' answers and the case code of a report. */
+static int
+copy_menus(struct store *s, struct report_job *j, const struct store_report *r)
+{
+	if (copy_id(s, j->lang, r->lang, "lang") != 0 ||
+	    copy_id(s, j->weapon, r->weapon, "weapon") != 0 ||
+	    copy_id(s, j->weapon_count, r->weapon_count, "weapon_count") != 0 ||
+	    copy_id(s, j->involved, r->involved, "involved") != 0)
+		return -1;
+	j->partial = r->partial != 0;
+	if ((j->has_case = r->case_hash != NULL))
+		memcpy(j->case_hash, r->case_hash, DB_HASH_LEN);
+	if ((j->has_conv = r->conv_key != NULL))
+		memcpy(j->conv_key, r->conv_key, STORE_CONV_KEY_LEN);
+	return 0;
+}
+
 void
 store_report(struct store *s, const struct store_report *r,
     const struct store_mt *reply, store_done_fn done, void *arg)
@@ -276,12 +239,19 @@ store_report(struct store *s, const struct store_report *r,
 		return;
 	}
 	j = xcalloc(1, sizeof *j);
+	if (copy_menus(s, j, r) != 0) {
+		s->st.failures++;
+		free(j);
+		done(arg, STORE_FAILED, 0, 0);
+		return;
+	}
 	j->s = s;
 	snprintf(j->link, sizeof j->link, "%s", r->link);
 	snprintf(j->channel, sizeof j->channel, "%s", r->channel);
 	snprintf(j->category, sizeof j->category, "%s", r->category);
 	j->text = xmalloc(r->len + 1);
-	memcpy(j->text, r->text, r->len);
+	if (r->len > 0)		/* a partial report may have no text */
+		memcpy(j->text, r->text, r->len);
 	j->len = r->len;
 	j->incomplete = r->incomplete;
 	if ((j->has_dedup = r->dedup != NULL))
@@ -291,17 +261,47 @@ store_report(struct store *s, const struct store_report *r,
 	if (r->route != NULL)
 		copy_route(j, r->route);
 	if ((j->has_reply = reply != NULL)) {
-		j->mt = st_wbuf_new();
+		j->mt = st_mt_pack(reply);
 		snprintf(j->mt_link, sizeof j->mt_link, "%s", reply->link);
-		st_put_addr(&j->mt->p, &reply->to);
-		pack_str(&j->mt->p, reply->lang != NULL ? reply->lang : "");
-		pack_str(&j->mt->p, reply->text);
 	}
 	j->now = st_now_s();
 	j->received = store_round_time(s, j->now);
 	j->done = done;
 	j->arg = arg;
 	dbw_submit(s->w, report_fn, report_done, j);
+}
+
+struct wbuf *
+st_mt_pack(const struct store_mt *m)
+{
+	struct wbuf *w = st_wbuf_new();
+
+	st_put_addr(&w->p, &m->to);
+	pack_str(&w->p, m->lang != NULL ? m->lang : "");
+	pack_str(&w->p, m->text);
+	return w;
+}
+
+int
+st_mt_write(struct store *s, struct db *db, const char *link,
+    const struct wbuf *mt, int64_t now, int64_t *id)
+{
+	struct db_mt m = {
+		.link = link, .state = DB_MT_QUEUED,
+		.next_attempt = now, .created = now,
+	};
+	uint8_t *blob = NULL;
+	size_t blen;
+	int rc;
+
+	if (mt->p.over)
+		return -1;	/* cannot happen: replies are a few parts long */
+	if (db_mt_add(db, &m, id) != 0)
+		return -1;
+	st_seal_row(s, "outbox", *id, mt->b, mt->p.n, &blob, &blen);
+	rc = db_mt_set_sealed(db, *id, blob, blen, s->skey_id);
+	free(blob);
+	return rc;
 }
 
 struct part_job {
@@ -516,52 +516,6 @@ expire_cb(evutil_socket_t fd, short what, void *arg)
 	dbw_submit(s->w, expire_fn, expire_done, before);
 }
 
-/* --- keyed hashes ----------------------------------------------------- */
-
-void
-store_dedup(const struct store *s, const char *link, const struct smpp_pdu *p,
-    uint8_t out[DB_HASH_LEN])
-{
-	struct cry_hash h;
-	uint8_t f[8] = { p->esm_class, p->data_coding, p->source_addr_ton,
-	    p->source_addr_npi, p->dest_addr_ton, p->dest_addr_npi,
-	    (uint8_t)(p->tlv.sar_msg_ref_num >> 8),
-	    (uint8_t)p->tlv.sar_msg_ref_num };
-	uint8_t sar[2] = { p->tlv.sar_total_segments,
-	    p->tlv.sar_segment_seqnum };
-
-	/* What a carrier resends unchanged after losing our response. */
-	cry_hash_init(&h, s->dkey, "numvert mo dedup v1");
-	cry_hash_field(&h, link, strlen(link));
-	cry_hash_field(&h, p->source_addr, strlen(p->source_addr));
-	cry_hash_field(&h, p->destination_addr, strlen(p->destination_addr));
-	cry_hash_field(&h, p->service_type, strlen(p->service_type));
-	cry_hash_field(&h, f, sizeof f);
-	cry_hash_field(&h, sar, sizeof sar);
-	cry_hash_field(&h, p->short_message, p->sm_length);
-	cry_hash_field(&h, p->tlv.message_payload != NULL ?
-	    p->tlv.message_payload : (const uint8_t *)"",
-	    p->tlv.message_payload_len);
-	cry_hash_final(&h, out);
-}
-
-void
-store_msg_key(const struct store *s, const char *link,
-    const struct reasm_key *k, uint8_t out[DB_HASH_LEN])
-{
-	struct cry_hash h;
-	uint8_t f[4] = { (uint8_t)(k->ref >> 8), (uint8_t)k->ref, k->ref16,
-	    k->total };
-
-	cry_hash_init(&h, s->dkey, "numvert concat key v1");
-	/* k->link is a pointer in memory: the link's name stands for it. */
-	cry_hash_field(&h, link, strlen(link));
-	cry_hash_field(&h, k->source, strnlen(k->source, sizeof k->source));
-	cry_hash_field(&h, k->dest, strnlen(k->dest, sizeof k->dest));
-	cry_hash_field(&h, f, sizeof f);
-	cry_hash_final(&h, out);
-}
-
 /* --- start and stop ------------------------------------------------- */
 
 struct resume_ctx {
@@ -569,8 +523,8 @@ struct resume_ctx {
 	char *err;
 };
 
-static struct found *
-found_add(struct store *s, const char *link, const void *data, size_t len)
+struct found *
+st_found_add(struct store *s, const char *link, const void *data, size_t len)
 {
 	struct found *f = xcalloc(1, sizeof *f + len + 1);
 
@@ -621,9 +575,9 @@ resume_part(void *arg, const struct db_part *p)
 		c->err = xasprintf("waiting part row %lld is malformed",
 		    (long long)p->id);
 	} else {
-		struct found *f = found_add(c->s, p->link, rp.data, rp.len);
+		struct found *f = st_found_add(c->s, p->link, rp.data, rp.len);
 
-		f->is_part = 1;
+		f->kind = FOUND_PART;
 		f->part = rp;
 		f->part.data = f->data;
 	}
@@ -665,7 +619,7 @@ resume_mt(void *arg, const struct db_mt *m)
 		c->err = xasprintf("outbox row %lld is malformed",
 		    (long long)m->id);
 	} else {
-		f = found_add(c->s, m->link, t, l);
+		f = st_found_add(c->s, m->link, t, l);
 		f->id = m->id;
 		f->mt = mt;
 		f->mt.attempts = m->attempts;
@@ -693,13 +647,21 @@ void
 store_replay(struct store *s, const struct store_resume *r)
 {
 	for (struct found *f = s->found; f != NULL; f = f->next) {
-		if (f->is_part) {
+		switch (f->kind) {
+		case FOUND_PART:
 			r->part(r->arg, f->link, &f->part);
-		} else {
+			break;
+		case FOUND_MT:
 			f->mt.link = f->link;
 			f->mt.text = (const char *)f->data;
 			f->mt.lang = f->lang;
 			r->mt(r->arg, f->id, &f->mt);
+			break;
+		case FOUND_CONV:
+			if (r->conv != NULL)
+				r->conv(r->arg, f->conv_key, f->data, f->len,
+				    f->expires);
+			break;
 		}
 	}
 	found_free(s);
@@ -722,6 +684,7 @@ store_new(struct event_base *base, struct logger *log, struct db *db,
 	struct store *s = xcalloc(1, sizeof *s);
 	struct resume_ctx c = { s, NULL };
 	struct timeval tv = { EXPIRE_EVERY_S, 0 };
+	int64_t now = st_now_s();
 
 	s->base = base;
 	s->log = log;
@@ -739,6 +702,8 @@ store_new(struct event_base *base, struct logger *log, struct db *db,
 	    db_mt_each_queued(db, resume_mt, &c) != 0 ||
 	    db_counted_each(db, resume_mark, s) != 0) && c.err == NULL)
 		c.err = xasprintf("cannot read the database: %s", db_error(db));
+	if (c.err == NULL)
+		st_conv_resume(s, now, &c.err);
 	if (c.err != NULL) {
 		*cause = c.err;
 		found_free(s);
@@ -747,6 +712,8 @@ store_new(struct event_base *base, struct logger *log, struct db *db,
 		return NULL;
 	}
 	s->w = dbw_new(base, db, log, NV_DB_GROUP_MAX);
+	/* The first job: conversations that ended while we were down. */
+	st_conv_expire(s, now);
 	s->expire_ev = event_new(base, -1, EV_PERSIST, expire_cb, s);
 	event_add(s->expire_ev, &tv);
 	return s;

@@ -31,7 +31,15 @@ enum store_result {
 	STORE_OK,		/* committed */
 	STORE_DUPLICATE,	/* a retransmission: nothing new written */
 	STORE_FAILED,		/* not written: answer with a temporary error */
+	STORE_CASE_TAKEN,	/* the report's case_hash is another report's
+				 * (reports.case_hash is UNIQUE): nothing
+				 * written; draw a new code and call again */
 };
+
+/* An SMS conversation's row key (store_conv_key) and what it is made
+ * of: a pseudonym (PSEUDO_LEN, routing/pseudo.h; checked equal). */
+#define STORE_CONV_KEY_LEN DB_HASH_LEN
+#define STORE_PSEUDO_LEN 16
 
 /*
  * Runs on the loop after the commit. mt_id is the outbox row of the
@@ -72,7 +80,23 @@ struct store_report {
 	 * waiting parts are deleted in the same transaction; or NULL. */
 	const uint8_t *msg_key;
 	const struct store_route *route;	/* NULL: no region, no queue */
+	const char *lang;		/* menu language id, or NULL */
+	/* The keyed hash of the case code the citizen is given (cc_hash,
+	 * routing/casecode.h): NULL or DB_HASH_LEN octets. */
+	const uint8_t *case_hash;
+	/* The menus' answers, NULL when skipped (db.h: struct db_report);
+	 * ids of at most STORE_ID_MAX - 1 octets. */
+	const char *weapon, *weapon_count, *involved;
+	int partial;		/* a USSD dialogue cut after category and
+				 * region of an urgent category */
+	/* The SMS conversation that ends in this report (store_conv_key):
+	 * NULL or STORE_CONV_KEY_LEN octets; its row is deleted in the same
+	 * transaction. */
+	const uint8_t *conv_key;
 };
+
+/* Room for an id of the menus or the routing data (NV_ROUTE_ID_MAX). */
+#define STORE_ID_MAX 64
 
 /* A reply to put in the outbox. */
 struct store_mt {
@@ -93,6 +117,10 @@ struct store_resume {
 	void (*part)(void *arg, const char *link, const struct reasm_part *p);
 	void (*mt)(void *arg, int64_t id, const struct store_mt *m);
 	void *arg;
+	/* Optional (NULL: the rows stay for the next start): every SMS
+	 * conversation not yet expired, its state opened. */
+	void (*conv)(void *arg, const uint8_t key[STORE_CONV_KEY_LEN],
+	    const void *state, size_t len, int64_t expires);
 };
 
 /*
@@ -153,6 +181,88 @@ int store_open_narrative(const struct keys *ks, int64_t id,
 /* Rounds a time as report rows store it. */
 int64_t store_round_time(const struct store *s, int64_t t);
 
+/* --- case codes and SMS conversations (store_case.c) --------------- */
+
+/*
+ * What a citizen who dials back with a case code may learn: the status
+ * of the report, and the operator's latest question. The pointers live
+ * during the callback only (the question is wiped after it).
+ */
+struct store_case {
+	int64_t report_id;
+	const char *status;
+	const char *category;
+	const char *lang;		/* NULL if the report has none */
+	int64_t closed_at;		/* 0 while open */
+	const char *question;		/* the newest "question" event's text,
+					 * opened; NULL if none (or purged) */
+	size_t question_len;
+};
+/* status: 1 found (c set), 0 no such case, -1 the read failed (c NULL
+ * unless 1). */
+typedef void (*store_case_fn)(void *arg, int status,
+    const struct store_case *c);
+/* Looks up the report of a case code's keyed hash (cc_hash). */
+void store_case_find(struct store *s, const uint8_t case_hash[DB_HASH_LEN],
+    store_case_fn fn, void *arg);
+
+/*
+ * Adds the citizen's words to a case: kind "answer" (to the operator's
+ * question) or "added" (more information). The text is sealed as a
+ * narrative is, bound to its event row, its kind and the key id (so a
+ * body moved to another row, or relabelled, does not open). dedup: NULL
+ * or the MO's retransmission hash (a retransmission is STORE_DUPLICATE,
+ * nothing written); reply: NULL or an SMS reply put in the outbox in
+ * the same transaction (its mt_id to done). done gets report_id on
+ * STORE_OK. Any other kind: STORE_FAILED, nothing written.
+ */
+void store_case_add(struct store *s, int64_t report_id, const char *kind,
+    const char *text, size_t len, const uint8_t *dedup,
+    const struct store_mt *reply, store_done_fn done, void *arg);
+
+/*
+ * Seals and opens the text of a report_events row (an operator's
+ * question, a citizen's answer) the way store_case_add and
+ * store_case_find do: the associated data binds the row id, its kind and
+ * the key id. Seal: *out allocated (caller frees), *key_id the store
+ * key's id; -1 for a kind longer than STORE_ID_MAX - 1 octets. Open: as
+ * store_open_narrative; -1 if it does not open.
+ */
+int store_seal_event(const struct keys *ks, int64_t event_id,
+    const char *kind, const void *text, size_t len, uint8_t **out,
+    size_t *outlen, uint32_t *key_id);
+int store_open_event(const struct keys *ks, int64_t event_id,
+    const char *kind, const uint8_t *sealed, size_t sealed_len,
+    uint32_t key_id, char **text, size_t *len);
+
+/*
+ * SMS conversations, one per sender (DESIGN 4): every step is committed
+ * before the carrier's deliver_sm_resp (DESIGN 6), so a restart resumes
+ * it (store_resume.conv). The row is keyed by store_conv_key, a keyed
+ * BLAKE2b of the sender's pseudonym: the database never sees the
+ * pseudonym. The state is the menus' own (opaque here, at most
+ * NV_CONV_STATE_MAX octets), sealed with its associated data binding
+ * the key and the key id. Expired rows are deleted at start and by
+ * store_purge, and never replayed.
+ */
+void store_conv_key(const struct store *s,
+    const uint8_t pseudonym[STORE_PSEUDO_LEN],
+    uint8_t out[STORE_CONV_KEY_LEN]);
+/*
+ * One transaction: the conversation's row (inserted or replaced), the
+ * MO's retransmission marker if dedup (kind "sms"; a retransmission is
+ * STORE_DUPLICATE and writes nothing) and the reply in the outbox if
+ * reply (its mt_id to done). A state over NV_CONV_STATE_MAX octets is
+ * refused (logged, STORE_FAILED, before the call returns).
+ */
+void store_conv_put(struct store *s, const uint8_t key[STORE_CONV_KEY_LEN],
+    const void *state, size_t len, int64_t expires, const uint8_t *dedup,
+    const struct store_mt *reply, store_done_fn done, void *arg);
+/* Ends a conversation without a report (the citizen left, it expired):
+ * STORE_OK also when there was none. */
+void store_conv_drop(struct store *s, const uint8_t key[STORE_CONV_KEY_LEN],
+    store_done_fn done, void *arg);
+
 struct store_stats {
 	uint64_t reports, duplicates, parts, failures, mt_done, mt_failed;
 };
@@ -190,9 +300,11 @@ void store_send(struct store *s, const struct store_mt *m, store_sent_fn fn,
 
 struct store_purged {
 	int64_t narratives, events, audit, shredded;
+	int64_t conversations;	/* expired, deleted */
 };
 /* Applies retention now (store_set_retention), forgets counted-once
- * marks of epochs before epoch, then truncates the WAL. */
+ * marks of epochs before epoch and expired SMS conversations, then
+ * truncates the WAL. */
 typedef void (*store_purge_fn)(void *arg, int status,
     const struct store_purged *p);
 void store_purge(struct store *s, int64_t epoch, store_purge_fn fn,

@@ -134,20 +134,8 @@ static int
 send_fn(struct db *db, void *arg)
 {
 	struct send_job *j = arg;
-	struct db_mt m = {
-		.link = j->link, .state = DB_MT_QUEUED,
-		.next_attempt = j->now, .created = j->now,
-	};
-	uint8_t *blob = NULL;
-	size_t blen;
-	int rc;
 
-	if (j->mt->p.over || db_mt_add(db, &m, &j->id) != 0)
-		return -1;
-	st_seal_row(j->s, "outbox", j->id, j->mt->b, j->mt->p.n, &blob, &blen);
-	rc = db_mt_set_sealed(db, j->id, blob, blen, j->s->skey_id);
-	free(blob);
-	return rc;
+	return st_mt_write(j->s, db, j->link, j->mt, j->now, &j->id);
 }
 
 static void
@@ -169,10 +157,7 @@ store_send(struct store *s, const struct store_mt *m, store_sent_fn fn,
 
 	j->s = s;
 	snprintf(j->link, sizeof j->link, "%s", m->link);
-	j->mt = st_wbuf_new();
-	st_put_addr(&j->mt->p, &m->to);
-	pack_str(&j->mt->p, m->lang != NULL ? m->lang : "");
-	pack_str(&j->mt->p, m->text);
+	j->mt = st_mt_pack(m);
 	j->now = st_now_s();
 	j->fn = fn;
 	j->arg = arg;
@@ -199,7 +184,8 @@ purge_fn(struct db *db, void *arg)
 	unsigned n = 0;
 
 	if (db_purge(db, j->now - s->keep_closed_s, j->now - s->keep_audit_s,
-	    &dp) != 0 || db_counted_expire(db, j->epoch) != 0)
+	    &dp) != 0 || db_counted_expire(db, j->epoch) != 0 ||
+	    db_conv_expire(db, j->now, &j->p.conversations) != 0)
 		return -1;
 	ms_expire(s->marks, j->epoch);
 	j->p.narratives = dp.narratives;

@@ -153,6 +153,17 @@
  */
 #define NV_VAULT_GBV_MAX_S (7 * 86400)
 
+/*
+ * Octets of one SMS conversation's state, as the menus serialise it
+ * (sealed into conversations.state, gateway/store_case.c). Where a
+ * citizen stands and what they answered takes under 100 octets
+ * (NV_SESS_ANSWERS_MAX answers); 2,048 leaves room for free text sent
+ * along the way (about 13 SMS parts) while bounding what one sender can
+ * make us seal and write at every step, and what the conversations read
+ * back at start hold in memory. A larger state is refused, not cut.
+ */
+#define NV_CONV_STATE_MAX 2048u
+
 /* --- text ---------------------------------------------------------- */
 
 /*

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The store's file: migrations (from an empty file, a no-op at the
- * current version, a newer version refused, one transaction per step,
- * and a missing step caught by the schema check), backup and restore
+ * The store's file: migrations (from an empty file, from versions 1 and
+ * 2 with their rows, a no-op at the current version, a newer version
+ * refused, one transaction per step, and a missing step caught by the
+ * schema check), backup and restore
  * (round trip while another connection writes; refusals leave the old
  * database untouched), and a database the process may not write.
  *
@@ -153,7 +154,7 @@ test_migrate_from_empty(void **state)
 {
 	char *path = in(state, "v0.db"), *cause;
 	static const char *const tables[] = { "reports", "report_events",
-	    "inbound", "parts", "outbox", "users", "audit" };
+	    "inbound", "parts", "outbox", "users", "audit", "conversations" };
 	struct db *db;
 	FILE *fp = fopen(path, "w");	/* an empty file is version 0 */
 
@@ -174,7 +175,67 @@ test_migrate_from_empty(void **state)
 	}
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema "
 	    "WHERE type = 'index' AND name IN ('reports_queue_status', "
-	    "'inbound_at', 'outbox_state_next')"), 3);
+	    "'inbound_at', 'outbox_state_next', 'conversations_expires')"), 4);
+	/* The columns of version 3, in a file made from nothing. */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM "
+	    "pragma_table_info('reports') WHERE name IN ('weapon', "
+	    "'weapon_count', 'involved', 'partial')"), 4);
+	free(path);
+}
+
+/*
+ * A file of version 2 (as the routing release wrote it, with a report
+ * and its queue) is migrated to version 3: its rows stay, the menus'
+ * columns are NULL (partial 0), their CHECKs hold, and the conversations
+ * table is there, documented, empty.
+ */
+static void
+test_migrate_from_v2(void **state)
+{
+	char *path = in(state, "old2.db"), *cause = NULL;
+	struct db *db;
+	sqlite3 *h;
+	int v = -1;
+
+	h = raw_open(path);
+	assert_int_equal(db_schema_migrate(h, db_schema_steps, 2, &v, &cause),
+	    0);
+	assert_int_equal(v, 2);
+	assert_int_equal(sqlite3_exec(h, "INSERT INTO reports (category, "
+	    "channel, link, received, axis, flags) VALUES ('ied', 'ussd', 'o', "
+	    "7, 'douentza-gao', 'over_limit');"
+	    "INSERT INTO report_queues (queue, report_id) VALUES ('gao', 1)",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_schema_check(h, &v, &cause), 0);
+	assert_int_equal(v, 2);
+	sqlite3_close(h);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE name = 'conversations'"), 0);
+	assert_int_equal(db_open(path, DB_SYNC_FULL, &db, &cause), 0);
+	assert_int_equal(db_version(db), 3);
+	assert_int_equal(count_reports(db), 1);
+	db_close(db);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM reports WHERE "
+	    "axis = 'douentza-gao' AND flags = 'over_limit' AND weapon IS NULL "
+	    "AND weapon_count IS NULL AND involved IS NULL AND partial = 0"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM report_queues"),
+	    1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM conversations"),
+	    0);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE type = 'table' AND name = 'conversations' AND sql LIKE "
+	    "'%keyed hash of the sender%'"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE type = 'index' AND name = 'conversations_expires'"), 1);
+	h = raw_open(path);
+	assert_int_equal(sqlite3_exec(h, "UPDATE reports SET involved = "
+	    "'civilians', weapon = 'war', weapon_count = '2-5', partial = 1",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(h, "UPDATE reports SET involved = "
+	    "'someone'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(h, "UPDATE reports SET partial = 5",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
 	free(path);
 }
 
@@ -601,6 +662,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_empty, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_v2, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_current_is_noop,
 		    setup, teardown),

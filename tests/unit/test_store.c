@@ -186,7 +186,8 @@ static struct replayed
 restart(struct env *e)
 {
 	struct replayed r = { 0 };
-	struct store_resume res = { replay_part, replay_mt, &r };
+	struct store_resume res = { .part = replay_part, .mt = replay_mt,
+	    .arg = &r };
 
 	stop(e);
 	start(e);

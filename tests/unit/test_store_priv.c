@@ -5,7 +5,9 @@
  * (after the case key is destroyed the reply path fails, and the
  * ciphertext kept in a backup opens with nothing numvertd still holds),
  * the GBV limit on a reply path's life, escalation once per report,
- * alerts through the outbox, and retention.
+ * alerts through the outbox, and retention; and that nothing written
+ * (conversations, case codes and what citizens add, replies) leaves a
+ * number, a pseudonym or a citizen's words in any file.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,6 +29,7 @@
 #include "db/db_int.h"
 #include "routing/crypto.h"
 #include "routing/keys.h"
+#include "routing/pseudo.h"
 #include "store.h"
 #include "store_env.h"
 
@@ -386,6 +389,256 @@ test_counted_once(void **state)
 	assert_int_equal(counted(e, f), 1);
 }
 
+/* --- nothing identifying on disk ------------------------------------ */
+
+struct needle {
+	char what[32];
+	uint8_t b[64];
+	size_t n;
+};
+
+static void
+needle(struct needle *nd, unsigned *k, const char *what, const void *b,
+    size_t n)
+{
+	assert_true(n <= sizeof nd[0].b && *k < 64);
+	snprintf(nd[*k].what, sizeof nd[0].what, "%s", what);
+	memcpy(nd[*k].b, b, n);
+	nd[(*k)++].n = n;
+}
+
+static size_t
+hex(char *out, const uint8_t *b, size_t n, const char *digits)
+{
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	return 2 * n;
+}
+
+static size_t
+base64(char *out, const uint8_t *b, size_t n)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789+/";
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)b[i] << 16 | (i + 1 < n ? b[i + 1] : 0)
+		    << 8 | (i + 2 < n ? b[i + 2] : 0);
+
+		out[o++] = a[v >> 18 & 63];
+		out[o++] = a[v >> 12 & 63];
+		if (i + 1 < n)
+			out[o++] = a[v >> 6 & 63];
+		if (i + 2 < n)
+			out[o++] = a[v & 63];
+	}
+	return o;		/* no padding: it depends on what precedes */
+}
+
+/* The forms a number takes in files (as store.t searches them). */
+static void
+number_needles(struct needle *nd, unsigned *k, const char *num)
+{
+	size_t n = strlen(num), m;
+	char t[64];
+	uint8_t u[64], bcd[16] = { 0 };
+	uint64_t v = strtoull(num, NULL, 10);
+
+	needle(nd, k, "digits", num, n);
+	t[0] = '+';
+	memcpy(t + 1, num, n);
+	needle(nd, k, "+form", t, n + 1);
+	needle(nd, k, "national", num + 3, n - 3);	/* 223 is Mali */
+	for (size_t i = 0; i < n; i++) {
+		u[2 * i] = (uint8_t)num[i], u[2 * i + 1] = 0;
+	}
+	needle(nd, k, "ucs2le", u, 2 * n);
+	needle(nd, k, "ucs2be", u + 1, 2 * n - 1);
+	needle(nd, k, "hex", t, hex(t, (const uint8_t *)num, n,
+	    "0123456789abcdef"));
+	needle(nd, k, "HEX", t, hex(t, (const uint8_t *)num, n,
+	    "0123456789ABCDEF"));
+	needle(nd, k, "base64", t, base64(t, (const uint8_t *)num, n));
+	/* BCD semi-octets, as in a TP address: "22 73 00 ..." swapped. */
+	for (size_t i = 0; i < n; i++)
+		bcd[i / 2] |= (uint8_t)((num[i] - '0') << (i % 2 ? 4 : 0));
+	if (n % 2)
+		bcd[n / 2] |= 0xf0;
+	needle(nd, k, "bcd", bcd, (n + 1) / 2);
+	/* The integer, little- and big-endian (its five significant
+	 * octets: a part of every width from 5 to 8). */
+	for (m = 0; m < 5; m++) {
+		u[m] = (uint8_t)(v >> (8 * m));
+		u[9 - m] = u[m];
+	}
+	needle(nd, k, "int-le", u, 5);
+	needle(nd, k, "int-be", u + 5, 5);
+}
+
+static void
+pseudonym_needles(struct needle *nd, unsigned *k, const uint8_t *pn)
+{
+	char t[64], str[PSEUDO_STR];
+
+	needle(nd, k, "pseudonym", pn, PSEUDO_LEN);
+	needle(nd, k, "pseudonym-hex", t, hex(t, pn, PSEUDO_LEN,
+	    "0123456789abcdef"));
+	needle(nd, k, "pseudonym-b64", t, base64(t, pn, PSEUDO_LEN));
+	pseudo_str(pn, str);
+	needle(nd, k, "pseudonym-log", str, strlen(str));
+}
+
+/* The first needle the file at path holds, or NULL (no file: none). */
+static const char *
+holds_any(const char *path, const struct needle *nd, unsigned k)
+{
+	FILE *fp = fopen(path, "rb");
+	const char *found = NULL;
+	uint8_t *buf;
+	long len;
+
+	if (fp == NULL)
+		return NULL;
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	len = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)len + 1);
+	assert_int_equal(fread(buf, 1, (size_t)len, fp), (size_t)len);
+	fclose(fp);
+	for (unsigned i = 0; found == NULL && i < k; i++)
+		if (memmem(buf, (size_t)len, nd[i].b, nd[i].n) != NULL)
+			found = nd[i].what;
+	free(buf);
+	return found;
+}
+
+static void
+assert_clean(const char *path, const struct needle *nd, unsigned k)
+{
+	const char *what = holds_any(path, nd, k);
+
+	if (what != NULL)
+		fail_msg("%s holds a %s", path, what);
+}
+
+static void
+on_case(void *arg, int status, const struct store_case *c)
+{
+	struct got *g = arg;
+
+	g->n++;
+	g->status = status;
+	g->id = c != NULL ? c->report_id : 0;
+}
+
+/*
+ * SMS conversations (whose state may hold anything, the reply address
+ * and the pseudonym included), reports that end them, case codes and
+ * what citizens add to their case, with replies: the database, its WAL,
+ * the key store and a backup hold no number in any form, no pseudonym
+ * and none of the citizens' words. The needles are first shown to be
+ * found in a file that holds the plain state.
+ */
+static void
+test_nothing_identifying_on_disk(void **state)
+{
+	struct env *e = *state;
+	static const char n1[] = "22370000081", n2[] = "22376543210";
+	static const char words[] = "trois hommes armes pres du puits";
+	const uint8_t pn1[PSEUDO_LEN] = { 0x3c, 0x99, 0x07, 0xe1, 0x52, 0xa8,
+	    0x6d, 0x10, 0xfe, 0x44, 0x2b, 0x91, 0xc3, 0x5a, 0x78, 0x0f };
+	uint8_t pn2[PSEUDO_LEN], k1[32], k2[32], ch[DB_HASH_LEN];
+	uint8_t d1[DB_HASH_LEN], d2[DB_HASH_LEN], st[256];
+	struct store_mt to1 = { .link = "orange", .to = { .to = "22370000081",
+	    .to_ton = 1, .to_npi = 1, .from = "36123" }, .text = "merci",
+	    .lang = "fr" };
+	struct store_mt to2 = to1;
+	struct store_report r = { .link = "orange", .channel = "sms",
+	    .category = "arms_seen", .text = "rappelez le 22376543210",
+	    .len = 23, .lang = "fr", .weapon = "war", .involved = "unknown" };
+	struct needle nd[64];
+	char path[96], *bk = NULL, *cause = NULL;
+	struct got g = { 0 };
+	struct db *reader;
+	unsigned k = 0;
+	size_t n;
+	FILE *fp;
+
+	snprintf(to2.to.to, sizeof to2.to.to, "%s", n2);
+	memcpy(pn2, pn1, sizeof pn2);
+	pn2[0] ^= 0xff;
+	number_needles(nd, &k, n1);
+	number_needles(nd, &k, n2);
+	pseudonym_needles(nd, &k, pn1);
+	pseudonym_needles(nd, &k, pn2);
+	needle(nd, &k, "citizen's words", words, strlen(words));
+	needle(nd, &k, "narrative", "rappelez", 8);
+	needle(nd, &k, "added text", "voisin", 6);
+
+	/* A state holding the number, the pseudonym and the words. */
+	n = (size_t)snprintf((char *)st, sizeof st, "from=%s;lang=fr;text=%s;"
+	    "pn=", n1, words);
+	memcpy(st + n, pn1, PSEUDO_LEN);
+	n += PSEUDO_LEN;
+	snprintf(path, sizeof path, "%s/plain", e->dir);
+	fp = fopen(path, "wb");
+	assert_int_equal(fwrite(st, 1, n, fp), n);
+	fclose(fp);
+	assert_non_null(holds_any(path, nd, k));	/* the search works */
+
+	store_conv_key(e->s, pn1, k1);
+	store_conv_key(e->s, pn2, k2);
+	memset(d1, 0xd1, sizeof d1);
+	memset(d2, 0xd2, sizeof d2);
+	memset(ch, 0xcc, sizeof ch);
+	store_conv_put(e->s, k1, st, n, time(NULL) + 3600, d1, &to1,
+	    on_report, &g);
+	st[0] = 'F';		/* the next step, replacing the first */
+	store_conv_put(e->s, k1, st, n, time(NULL) + 3600, NULL, &to1,
+	    on_report, &g);
+	memcpy(st + n - PSEUDO_LEN, pn2, PSEUDO_LEN);
+	memcpy(st + 5, n2, strlen(n2));
+	store_conv_put(e->s, k2, st, n, time(NULL) + 3600, d2, &to2,
+	    on_report, &g);
+	wait_n(e, &g, 3);
+	assert_int_equal(g.status, 0);
+	/* Sender 1's conversation ends in a report with a case code. */
+	r.case_hash = ch;
+	r.conv_key = k1;
+	store_report(e->s, &r, &to2, on_report, &g);
+	wait_n(e, &g, 4);
+	assert_int_equal(g.status, 0);
+	store_case_add(e->s, g.id, "added", "mon voisin 22370000081 l'a vu",
+	    29, NULL, &to1, on_report, &g);
+	wait_n(e, &g, 5);
+	assert_int_equal(g.status, 0);
+	store_case_find(e->s, ch, on_case, &g);
+	wait_n(e, &g, 6);
+	assert_int_equal(g.status, 1);
+
+	/* While numvertd runs: the database and its WAL. */
+	assert_clean(e->db_path, nd, k);
+	snprintf(path, sizeof path, "%s-wal", e->db_path);
+	assert_clean(path, nd, k);
+	/* A backup, then everything at rest. */
+	bk = calloc(1, 96);
+	snprintf(bk, 96, "%s/backup.db", e->dir);
+	assert_int_equal(db_open(e->db_path, DB_SYNC_FULL, &reader, &cause), 0);
+	assert_int_equal(db_backup(reader, bk, &cause), 0);
+	db_close(reader);
+	stop(e);
+	assert_clean(bk, nd, k);
+	assert_clean(e->db_path, nd, k);
+	assert_clean(e->ks_path, nd, k);
+	snprintf(path, sizeof path, "%s-wal", e->ks_path);
+	assert_clean(path, nd, k);
+	start(e);
+	free(bk);
+}
+
 int
 main(void)
 {
@@ -400,6 +653,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_counted_once, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_nothing_identifying_on_disk, setup, teardown),
 	};
 
 	if (getenv("CMOCKA_MESSAGE_OUTPUT") == NULL)
