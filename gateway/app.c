@@ -10,6 +10,7 @@
 #include "base/limits.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
+#include "dialog.h"
 #include "escalate.h"
 #include "intake.h"
 #include "outbox.h"
@@ -51,6 +52,7 @@ struct app {
 	struct outbox *ob;
 	struct intake *in;
 	struct escalate *esc;
+	struct dialog *dlg;
 	struct job_list retry;
 	unsigned nretry;
 	struct event *retry_ev;
@@ -228,8 +230,15 @@ app_message(void *arg, struct link *l, const struct mo_msg *m)
 	struct app *a = arg;
 	struct app_job *j;
 
+	if (m->kind == MO_USSD && m->ussd_event == PROF_ABORT && a->dlg == NULL) {
+		link_respond(l, m->req, SMPP_ROK);
+		return;
+	}
 	if (m->kind == MO_USSD) {
-		ussd(a, l, m);
+		if (a->dlg != NULL)
+			dialog_ussd(a->dlg, l, m);
+		else
+			ussd(a, l, m);
 		return;
 	}
 	/* Replies pile up in memory: the carrier keeps the MO for now. */
@@ -237,6 +246,10 @@ app_message(void *arg, struct link *l, const struct mo_msg *m)
 	    outbox_parked(a->ob) >= NV_OUTBOX_PARKED_MAX)) {
 		a->st.refused++;
 		link_respond(l, m->req, SMPP_RX_T_APPN);
+		return;
+	}
+	if (a->dlg != NULL && !a->closing && dialog_sms_wants(a->dlg, m)) {
+		dialog_sms(a->dlg, l, m);
 		return;
 	}
 	j = xcalloc(1, sizeof *j + m->len + 1);
@@ -258,10 +271,11 @@ app_message(void *arg, struct link *l, const struct mo_msg *m)
 struct app *
 app_new(struct event_base *base, struct logger *log,
     const struct fallback *fb, struct store *s, struct outbox *ob,
-    struct intake *in, struct escalate *esc)
+    struct intake *in, struct escalate *esc, struct dialog *dlg)
 {
 	struct app *a = xcalloc(1, sizeof *a);
 
+	a->dlg = dlg;
 	a->in = in;
 	a->esc = esc;
 	a->log = log;

@@ -21,6 +21,7 @@
 #include "mo.h"
 
 struct app;
+struct dialog;
 struct escalate;
 struct fallback;
 struct intake;
@@ -40,11 +41,13 @@ struct app_stats {
 	    retried, deferred, over_limit;
 };
 
-/* fb (may be NULL), s, ob, in and esc are borrowed: they must outlive
- * the app. in and esc may be NULL (no routing: tests of the store). */
+/* fb (may be NULL), s, ob, in, esc and dlg are borrowed: they must
+ * outlive the app. in, esc and dlg may be NULL (no routing, no menus:
+ * tests of the store). With dlg, USSD goes through the menus and so do
+ * SMS the dialogue wants (a category keyword, a case code). */
 struct app *app_new(struct event_base *base, struct logger *log,
     const struct fallback *fb, struct store *s, struct outbox *ob,
-    struct intake *in, struct escalate *esc);
+    struct intake *in, struct escalate *esc, struct dialog *dlg);
 /* Stops writing (shutting down); the writes under way still complete. */
 void app_close(struct app *a);
 void app_free(struct app *a);

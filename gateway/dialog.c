@@ -135,8 +135,10 @@ expired(void *arg, struct sess *s, enum sess_reason why)
 	struct dialog *d = arg;
 	struct sess_state *ss = sess_state(s);
 
-	if (why != SESS_SHUTDOWN && ss->menu != NULL)
-		keep_partial(d, s, dlg_link_of(d, sess_key(s)->link));
+	struct link *l = dlg_link_of(d, sess_key(s)->link);
+
+	if (why != SESS_SHUTDOWN && ss->menu != NULL && l != NULL)
+		keep_partial(d, s, l);
 	text_drop(ss);
 	menu_unref(ss->menu);
 	ss->menu = NULL;

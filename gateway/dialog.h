@@ -45,6 +45,7 @@ struct dialog_deps {
 	struct escalate *esc;		/* may be NULL */
 	const struct keys *ks;
 	const struct cfg *cfg;
+	struct link **links;		/* the cfg's links, in its order */
 };
 
 /* deps are borrowed; m gets a reference of the dialog's own. */
@@ -54,6 +55,9 @@ struct dialog *dialog_new(const struct dialog_deps *deps, struct menu *m,
 void dialog_set_menu(struct dialog *d, struct menu *m);
 void dialog_ussd(struct dialog *d, struct link *l, const struct mo_msg *m);
 void dialog_sms(struct dialog *d, struct link *l, const struct mo_msg *m);
+/* 1 if dialog_sms handles this SMS (a category keyword or a case code);
+ * other SMS are the app's (gateway/app.c). */
+int dialog_sms_wants(struct dialog *d, const struct mo_msg *m);
 /* Stops starting writes (shutdown); writes under way complete. */
 void dialog_close(struct dialog *d);
 void dialog_free(struct dialog *d);

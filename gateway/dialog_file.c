@@ -29,6 +29,12 @@ dlg_link_index(const struct dialog *d, const struct link *l)
 	return (uint16_t)(link_cfg(l) - d->dp.cfg->links);
 }
 
+struct link *
+dlg_link_of(struct dialog *d, uint16_t index)
+{
+	return index < d->dp.cfg->nlinks ? d->dp.links[index] : NULL;
+}
+
 /*
  * The case key: a keyed hash's key that lives as long as the cases, in
  * the key file (never in the database). The deduplication key is one;

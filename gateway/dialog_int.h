@@ -91,7 +91,5 @@ int dlg_case_key(struct dialog *d, char **cause);
 
 int dlg_sms_init(struct dialog *d, char **cause);
 void dlg_sms_free(struct dialog *d);
-/* 1 if dialog_sms handles this SMS (a keyword or a case code). */
-int dialog_sms_wants(struct dialog *d, const struct mo_msg *m);
 
 #endif

@@ -43,7 +43,8 @@ pseudonym(struct intake *in, const struct mt_addr *a, uint8_t pn[PSEUDO_LEN])
 	char e164[PHONE_E164_MAX];
 	int rc = -1;
 
-	if (phone_normalise(a->to, a->to_ton, a->to_npi, e164, NULL) == 0) {
+	if (a != NULL &&
+	    phone_normalise(a->to, a->to_ton, a->to_npi, e164, NULL) == 0) {
 		pseudo_of(in->d.ps, e164, pn);
 		rc = 0;
 	}

@@ -22,6 +22,9 @@
 #include <event2/thread.h>
 
 #include "app.h"
+#include "dialog.h"
+#include "menus/menu.h"
+#include "routing/route.h"
 #include "base/fallback.h"
 #include "base/lockfile.h"
 #include "base/log.h"
@@ -55,6 +58,8 @@ struct daemon {
 	struct store *store;
 	struct outbox *ob;
 	struct priv *priv;	/* routing, pseudonyms, escalation, retention */
+	struct menu *menu;	/* the menus new sessions begin with */
+	struct dialog *dlg;	/* USSD sessions, SMS keywords, cases */
 	int lock_fd;		/* one numvertd per database */
 	struct link **links;
 	struct listener **lsn;
@@ -198,6 +203,46 @@ stop(struct daemon *d, const char *why)
 	event_add(d->grace, &tick);
 }
 
+/* The menus, checked against the geography and the routing data. */
+static struct menu *
+load_menu(const struct cfg *c, const struct fallback *fb,
+    const struct priv *p, char **cause)
+{
+	struct menu *m = menu_load(c->menu_file, priv_geo(p), fb, cause);
+
+	for (unsigned i = 0; m != NULL && i < menu_category_count(m); i++)
+		if (!route_category_valid(priv_routes(p),
+		    menu_category_at(m, i))) {
+			*cause = xasprintf("%s: category %s is not in %s",
+			    c->menu_file, menu_category_at(m, i),
+			    c->routing_file);
+			menu_unref(m);
+			m = NULL;
+		}
+	return m;
+}
+
+/* SIGHUP: new dialogues get the file as it is now; a bad file changes
+ * nothing. */
+static void
+reload_menu(struct daemon *d)
+{
+	char *cause = NULL;
+	struct menu *m = load_menu(d->cfg, d->fb, d->priv, &cause);
+
+	if (m == NULL) {
+		log_msg(d->log, LOG_ERROR, NULL, "menu_reload_failed",
+		    "why=\"%s\" action=kept_previous", cause);
+		free(cause);
+		return;
+	}
+	dialog_set_menu(d->dlg, m);
+	menu_unref(d->menu);
+	d->menu = m;
+	log_msg(d->log, LOG_INFO, NULL, "menu_reloaded", "file=%s open=%zu",
+	    d->cfg->menu_file, dialog_sessions(d->dlg));
+}
+
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -205,8 +250,7 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	if (sig == SIGHUP) {
-		log_msg(d->log, LOG_INFO, NULL, "sighup", "action=none "
-		    "note=\"nothing to reload yet\"");
+		reload_menu(d);
 		return;
 	}
 	stop(d, sig == SIGINT ? "sigint" : "sigterm");
@@ -288,8 +332,15 @@ start(struct daemon *d, char **cause)
 		    d->cfg->stats_interval_ms, &daemon_link_cbs, d);
 	priv_start(d->priv, d->base, d->log, d->cfg, d->keys, d->store, d->ob,
 	    alert_link(d));
+	d->dlg = dialog_new(&(struct dialog_deps){ .base = d->base,
+	    .log = d->log, .fb = d->fb, .s = d->store, .ob = d->ob,
+	    .in = priv_intake(d->priv), .esc = priv_escalate(d->priv),
+	    .ks = d->keys, .cfg = d->cfg, .links = d->links }, d->menu,
+	    cause);
+	if (d->dlg == NULL)
+		return -1;
 	d->app = app_new(d->base, d->log, d->fb, d->store, d->ob,
-	    priv_intake(d->priv), priv_escalate(d->priv));
+	    priv_intake(d->priv), priv_escalate(d->priv), d->dlg);
 	d->mo = mo_new(d->base, d->log, d->cfg, d->store, app_message, d->app);
 	store_replay(d->store, &(struct store_resume){ .part = resume_part,
 	    .mt = resume_mt, .arg = d });
@@ -320,10 +371,16 @@ teardown(struct daemon *d)
 		mo_close(d->mo);
 	if (d->app != NULL)
 		app_close(d->app);
+	if (d->dlg != NULL) {
+		dialog_log_stats(d->dlg);
+		dialog_close(d->dlg);
+	}
 	if (d->store != NULL)
 		store_log_stats(d->store);
 	priv_stop(d->priv);
 	store_free(d->store);
+	dialog_free(d->dlg);	/* its writes completed with the store */
+	menu_unref(d->menu);
 	priv_free(d->priv);	/* its timers' jobs completed with the store */
 	mo_free(d->mo);		/* waiting parts stay in the database */
 	for (unsigned i = 0; d->links != NULL && i < d->cfg->nlinks; i++)
@@ -414,7 +471,7 @@ fail:
 /* The configuration and the data files it names. */
 static int
 load_config(const char *path, struct cfg **cfg, struct fallback **fb,
-    struct priv **priv)
+    struct priv **priv, struct menu **menu)
 {
 	char *cause = NULL;
 	int rc;
@@ -425,6 +482,12 @@ load_config(const char *path, struct cfg **cfg, struct fallback **fb,
 		cfg_free(*cfg);
 		rc = -1;
 	} else if (rc == 0 && (*priv = priv_load(*cfg, &cause)) == NULL) {
+		fb_free(*fb);
+		cfg_free(*cfg);
+		rc = -1;
+	} else if (rc == 0 && (*menu = load_menu(*cfg, *fb, *priv,
+	    &cause)) == NULL) {
+		priv_free(*priv);
 		fb_free(*fb);
 		cfg_free(*cfg);
 		rc = -1;
@@ -475,13 +538,16 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (load_config(path, &d.cfg, &d.fb, &d.priv) != 0)
+	if (load_config(path, &d.cfg, &d.fb, &d.priv, &d.menu) != 0)
 		return EXIT_USAGE;
 	if (check) {
-		printf("%s: ok (%u link%s; %s: %s)\n%s\n", d.cfg->source,
+		printf("%s: ok (%u link%s; %s: %s)\n%s\n%s: menu %s, %u "
+		    "languages\n", d.cfg->source,
 		    d.cfg->nlinks, d.cfg->nlinks == 1 ? "" : "s",
 		    d.cfg->gsm7_fallback, fb_status(d.fb),
-		    priv_summary(d.priv));
+		    priv_summary(d.priv), d.cfg->menu_file,
+		    menu_name(d.menu), menu_lang_count(d.menu));
+		menu_unref(d.menu);
 		priv_free(d.priv);
 		fb_free(d.fb);
 		cfg_free(d.cfg);

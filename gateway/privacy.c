@@ -169,6 +169,18 @@ priv_start(struct priv *p, struct event_base *base, struct logger *log,
 	store_purge(s, epoch_start(p), purged, p);
 }
 
+const struct geo *
+priv_geo(const struct priv *p)
+{
+	return p->geo;
+}
+
+const struct routes *
+priv_routes(const struct priv *p)
+{
+	return p->routes;
+}
+
 struct intake *
 priv_intake(struct priv *p)
 {

@@ -15,6 +15,8 @@
 
 struct cfg;
 struct escalate;
+struct geo;
+struct routes;
 struct intake;
 struct keys;
 struct link;
@@ -43,6 +45,9 @@ void priv_start(struct priv *p, struct event_base *base, struct logger *log,
     struct outbox *ob, struct link *alert_link);
 
 struct intake *priv_intake(struct priv *p);
+/* The geography and routing data loaded (for the menus). */
+const struct geo *priv_geo(const struct priv *p);
+const struct routes *priv_routes(const struct priv *p);
 struct escalate *priv_escalate(struct priv *p);
 
 /* Stops the timers (before the store is freed). */

@@ -22,6 +22,7 @@ static const struct ussd_profile profiles[] = {
 		.op_reply_continue = 0x02,	/* 2 */
 		.op_reply_end = 0x11,		/* 17 */
 		.end_bit = 1,
+		.dialled = PROF_DIALLED_TEXT,
 	},
 	{
 		.name = "user_message_reference",
@@ -33,6 +34,7 @@ static const struct ussd_profile profiles[] = {
 		.op_reply_continue = 0x02,	/* 2 */
 		.op_reply_end = 0x11,		/* 17 */
 		.end_bit = 0,
+		.dialled = PROF_DIALLED_TEXT,
 	},
 	{
 		/*
@@ -50,6 +52,7 @@ static const struct ussd_profile profiles[] = {
 		.op_reply_continue = 0x02,	/* 2 */
 		.op_reply_end = 0x11,		/* 17 */
 		.end_bit = 1,
+		.dialled = PROF_DIALLED_TEXT,
 	},
 };
 

@@ -36,6 +36,14 @@ enum prof_event {
 	PROF_UNKNOWN,		/* an op code this profile does not list */
 };
 
+/* Where the first MO of a dialogue carries what the subscriber dialled
+ * ("*384#", "*384*123456789#"). */
+enum prof_dialled {
+	PROF_DIALLED_TEXT,	/* short_message (vumi: ussd_code_pdu_field
+				 * default "short_message") */
+	PROF_DIALLED_DEST,	/* destination_addr */
+};
+
 struct ussd_profile {
 	const char *name;
 	const char *source;	/* where the numbers come from */
@@ -46,6 +54,7 @@ struct ussd_profile {
 	uint8_t op_reply_continue;
 	uint8_t op_reply_end;
 	int end_bit;		/* its_session_info bit 0 marks the end */
+	enum prof_dialled dialled;
 };
 
 unsigned prof_count(void);
