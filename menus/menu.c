@@ -365,6 +365,10 @@ compose(const struct screen *sc, const struct mnode *n, const char *prefix,
 		snprintf(line, sizeof line, "99 %s", sc->w_more);
 		put(out, &len, line);
 	}
+	/* A text on a page of its own (a UCS-2 screen holds 80 letters)
+	 * shows only the way on; 0 and 00 still work there. */
+	if (k == 0 && more && head)
+		return len;
 	if (sc->st->depth > 0) {
 		snprintf(line, sizeof line, "00 %s", sc->w_back);
 		put(out, &len, line);
@@ -388,7 +392,13 @@ paginate(struct screen *sc, const struct mnode *n, const char *prefix,
 	unsigned start[LINES_MAX + 1], cnt[LINES_MAX + 1], p = 0, from = 0;
 	int rc = 0;
 
-	do {
+	if (sc->n == 0) {
+		start[p] = 0;
+		cnt[p++] = 0;
+		if (!fits(sc, tmp, compose(sc, n, NULL, 1, 0, 0, 0, tmp)))
+			rc = -1;
+	}
+	while (from < sc->n && p < LINES_MAX) {
 		unsigned k = sc->n - from;
 		size_t len = compose(sc, n, NULL, p == 0, from, k, 0, tmp);
 
@@ -399,7 +409,11 @@ paginate(struct screen *sc, const struct mnode *n, const char *prefix,
 				if (fits(sc, tmp, len))
 					break;
 			}
-			if (k == 0) {
+			/* A long text may have its page to itself, the
+			 * options following on the next. */
+			if (k == 0 && !(p == 0 && sc->head[0] != '\0' &&
+			    fits(sc, tmp, compose(sc, n, NULL, 1, 0, 0, 1,
+			    tmp)))) {
 				k = 1;
 				rc = -1;
 			}
@@ -407,10 +421,7 @@ paginate(struct screen *sc, const struct mnode *n, const char *prefix,
 		start[p] = from;
 		cnt[p++] = k;
 		from += k;
-	} while (from < sc->n && p < LINES_MAX);
-	if (sc->n == 0 && !fits(sc, tmp, compose(sc, n, NULL, 1, 0, 0, 0,
-	    tmp)))
-		rc = -1;
+	}
 	page %= p;
 	*npages = p;
 	out->len = compose(sc, n, prefix, page == 0, start[page], cnt[page],

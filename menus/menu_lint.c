@@ -79,20 +79,23 @@ check_texts(struct lint *l)
 
 /* --- screens that must fit ------------------------------------------ */
 
-static void
+/* Renders every page; reports the first that does not fit. */
+static int
 try_render(struct lint *l, struct menu_state *st, const struct menu_fmt *f,
     const struct mctx *ctx, const char *profile, const char *where)
 {
 	const struct mnode *n = &l->m->node[st->node];
 	struct menu_out *out = xcalloc(1, sizeof *out);
 	unsigned pages;
+	int rc = mi_render(l->m, st, f, ctx, out, &pages);
 
-	if (mi_render(l->m, st, f, ctx, out, &pages) != 0)
+	if (rc != 0)
 		ERR(l, "line %u: node %s (%s) in %s, %s, %s: a line does not "
 		    "fit the screen (%u GSM-7 / %u UCS-2)", n->line, n->id,
 		    where, l->m->lang[st->lang - 1], f->unicode ? "unicode" :
 		    "gsm7", profile, f->budget_gsm7, f->budget_ucs2);
 	free(out);
+	return rc;
 }
 
 static int
@@ -134,13 +137,15 @@ node_fits(struct lint *l, unsigned idx, struct menu_state *st,
 			}
 			st->field[MF_CERCLE] = (uint16_t)(i + 1);
 			snprintf(where, sizeof where, "cercle %s", p.id);
-			try_render(l, st, f, &ctx, profile, where);
+			if (try_render(l, st, f, &ctx, profile, where) != 0)
+				return;
 		}
 		return;
 	}
 	if (n->type == MN_REGION) {
 		st->field[MF_REGION] = 0;
-		try_render(l, st, f, &ctx, profile, "list");
+		if (try_render(l, st, f, &ctx, profile, "list") != 0)
+			return;
 	}
 	if (n->type == MN_REGION || n->type == MN_CERCLE ||
 	    n->type == MN_AXIS || has_placeholder(n)) {
@@ -150,13 +155,15 @@ node_fits(struct lint *l, unsigned idx, struct menu_state *st,
 			snprintf(where, sizeof where, "region %s", p.id);
 			for (unsigned s = 0; s < m->nstatus; s++) {
 				ctx.status = m->status[s].id;
-				try_render(l, st, f, &ctx, profile, where);
+				if (try_render(l, st, f, &ctx, profile,
+				    where) != 0)
+					return;
 			}
 		}
 		return;
 	}
 	st->field[MF_REGION] = 0;
-	try_render(l, st, f, &ctx, profile, "");
+	(void)try_render(l, st, f, &ctx, profile, "");
 }
 
 static void

@@ -57,6 +57,7 @@ struct script {
 	struct inmt *inbox;
 	unsigned fails, unexpected, fail_lines[FAILS_SHOWN];
 	int rc;
+	char code[16];		/* the last case code an MT carried */
 };
 
 static void run(struct script *sc);
@@ -107,12 +108,45 @@ mt_line(const struct sim_mt *mt, char *out, size_t size)
 		sim_escape(mt->text, strlen(mt->text), out + n, size - (size_t)n);
 }
 
+/*
+ * "{code}" in an expected text matches the 9 digits of a case code,
+ * which is random; the code is kept for later lines to send back.
+ */
 static int
-text_matches(const struct sim_step *st, const char *text)
+text_matches(struct script *sc, const struct sim_step *st, const char *text)
 {
-	if (st->prefix)
-		return strncmp(text, st->text, strlen(st->text)) == 0;
-	return strcmp(text, st->text) == 0;
+	const char *e = st->text, *t = text;
+
+	while (*e != '\0') {
+		if (strncmp(e, "{code}", 6) == 0) {
+			size_t n = strspn(t, "0123456789");
+
+			if (n != 9)
+				return 0;
+			memcpy(sc->code, t, 9);
+			sc->code[9] = '\0';
+			e += 6;
+			t += 9;
+			continue;
+		}
+		if (*e != *t)
+			return 0;
+		e++;
+		t++;
+	}
+	return st->prefix || *t == '\0';
+}
+
+/* A line to send with "{code}" replaced by the last code received. */
+static const char *
+with_code(const struct script *sc, const char *text, char *buf, size_t size)
+{
+	const char *p = strstr(text, "{code}");
+
+	if (p == NULL || sc->code[0] == '\0')
+		return text;
+	snprintf(buf, size, "%.*s%s%s", (int)(p - text), text, sc->code, p + 6);
+	return buf;
 }
 
 /* Compares an MT with an expectation and prints the result. */
@@ -122,7 +156,7 @@ check(struct script *sc, const struct sim_step *st, const struct sim_mt *mt)
 	char line[SIM_MT_TEXT_MAX * 2 + 64];
 	int ok;
 
-	ok = text_matches(st, mt->text);
+	ok = text_matches(sc, st, mt->text);
 	if (st->kind == STEP_EXPECT_SMS)
 		ok = ok && !mt->ussd && mt->why[0] == '\0';
 	else
@@ -257,11 +291,13 @@ build_mo(struct script *sc, const struct sim_step *st)
 	struct handset *h = handset(sc, st->from);
 	enum sim_ussd_step kind;
 	const char *err = NULL;
+	char buf[SIM_MT_TEXT_MAX];
+	const char *text = with_code(sc, st->text, buf, sizeof buf);
 	int rc;
 
 	if (st->kind == STEP_MO_SMS)
 		return sim_mo_sms(&sc->cur, &sc->mo, st->from, st->to,
-		    st->text, &err) == 0 ? 0 : (printf("! line %u: %s\n",
+		    text, &err) == 0 ? 0 : (printf("! line %u: %s\n",
 		    st->line, err), -1);
 	if (strcmp(st->text, "abort") == 0)
 		kind = SIM_USSD_ABORT;
@@ -269,7 +305,7 @@ build_mo(struct script *sc, const struct sim_step *st)
 		kind = SIM_USSD_CONTINUE;
 	else
 		kind = SIM_USSD_BEGIN;
-	if (kind == SIM_USSD_BEGIN && sim_ussd_service(st->text, h->service,
+	if (kind == SIM_USSD_BEGIN && sim_ussd_service(text, h->service,
 	    sizeof h->service) != 0)
 		err = "no open dialogue: dial a string such as *384# first";
 	else if (kind == SIM_USSD_ABORT && !h->s.open)
@@ -284,7 +320,7 @@ build_mo(struct script *sc, const struct sim_step *st)
 		    ((unsigned)sim_dialect_max_id(sc->dia) + 1u));
 	}
 	rc = sim_mo_ussd(&sc->cur, &sc->mo, sc->dia, &h->s, kind, st->from,
-	    h->service, kind == SIM_USSD_ABORT ? "" : st->text, &err);
+	    h->service, kind == SIM_USSD_ABORT ? "" : text, &err);
 	if (rc != 0) {
 		printf("! line %u: %s\n", st->line, err);
 		return -1;
