@@ -248,10 +248,8 @@ app_message(void *arg, struct link *l, const struct mo_msg *m)
 		link_respond(l, m->req, SMPP_RX_T_APPN);
 		return;
 	}
-	if (a->dlg != NULL && !a->closing && dialog_sms_wants(a->dlg, m)) {
-		dialog_sms(a->dlg, l, m);
+	if (a->dlg != NULL && !a->closing && dialog_sms(a->dlg, l, m) == 0)
 		return;
-	}
 	j = xcalloc(1, sizeof *j + m->len + 1);
 	j->a = a;
 	j->link = l;

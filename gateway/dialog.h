@@ -54,10 +54,16 @@ struct dialog *dialog_new(const struct dialog_deps *deps, struct menu *m,
 /* A reloaded menu for new sessions (open ones keep theirs). */
 void dialog_set_menu(struct dialog *d, struct menu *m);
 void dialog_ussd(struct dialog *d, struct link *l, const struct mo_msg *m);
-void dialog_sms(struct dialog *d, struct link *l, const struct mo_msg *m);
-/* 1 if dialog_sms handles this SMS (a category keyword or a case code);
- * other SMS are the app's (gateway/app.c). */
-int dialog_sms_wants(struct dialog *d, const struct mo_msg *m);
+/*
+ * An SMS: a step of its sender's open conversation, a case code, a
+ * category keyword, or a menu answer that opens a conversation.
+ * Returns 0, or -1 when it is none of these (or no conversation can be
+ * opened): the caller files it as an unsorted report (gateway/app.c).
+ */
+int dialog_sms(struct dialog *d, struct link *l, const struct mo_msg *m);
+/* A conversation saved before a restart (store_resume.conv). */
+void dialog_conv_resume(struct dialog *d, const uint8_t *key,
+    const void *state, size_t len, int64_t expires);
 /* Stops starting writes (shutdown); writes under way complete. */
 void dialog_close(struct dialog *d);
 void dialog_free(struct dialog *d);

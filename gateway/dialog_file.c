@@ -128,6 +128,8 @@ submit(struct dlg_file *f)
 	uint8_t hash[CC_HASH_LEN];
 
 	menu_report(f->menu, &f->ms, &mr);
+	if (f->category != NULL)
+		mr.category = f->category;
 	if (mr.category == NULL || route(f, &mr) != 0) {
 		file_done(f, STORE_FAILED, 0, 0);
 		return;
@@ -161,7 +163,7 @@ submit(struct dlg_file *f)
 	/* An SMS's final screen goes in the outbox with the report. GBV
 	 * included: it answers the survivor's own message, and carries
 	 * the referral contacts (docs/menus.md). */
-	if (f->sms && f->res.reply) {
+	if (f->sms && f->res.reply && !f->partial) {
 		fmt = (struct menu_fmt){ link_cfg(f->l)->menu_unicode,
 		    f->d->dp.cfg->sms_screen, f->d->dp.cfg->sms_screen_ucs2 };
 		menu_filed(f->menu, &ms, f->code, &fmt, &out);

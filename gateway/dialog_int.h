@@ -47,6 +47,7 @@ struct dlg_file {
 	int partial;
 	int sms;			/* channel: reply in the outbox */
 	int text_place;			/* route by the place the text names */
+	const char *category;		/* instead of the menu's (static) */
 	int answer;			/* SMS: the carrier waits */
 	struct conn_req req;
 	int has_dedup;
@@ -88,6 +89,24 @@ void dlg_case_find(struct dialog *d, const uint8_t *pn, const char *input,
 void dlg_case_add(struct dialog *d, int64_t report_id, const char *text,
     size_t len, void (*fn)(void *arg, int ok), void *arg);
 int dlg_case_key(struct dialog *d, char **cause);
+
+/* SMS conversations (dialog_conv.c). */
+int dlg_conv_open(struct dialog *d, const uint8_t *pn);
+void dlg_conv_step(struct dialog *d, struct link *l, const struct mo_msg *m,
+    const uint8_t *pn);
+/* How a conversation opens: menu_begin's arguments (or the case-code
+ * screen when code is set), the first answer given with the opening
+ * SMS (a case code, "0"), and the text to keep as what was written. */
+struct dlg_conv_start {
+	enum menu_mode mode;
+	const char *lang, *region, *category;
+	const char *code;	/* non-NULL: begin at the case screen */
+	const char *answer;	/* NULL, or the first answer */
+	const char *text;	/* NULL, or the report's first words */
+};
+int dlg_conv_begin(struct dialog *d, struct link *l, const struct mo_msg *m,
+    const uint8_t *pn, const struct dlg_conv_start *st);
+size_t dlg_conv_count(const struct dialog *d);
 
 int dlg_sms_init(struct dialog *d, char **cause);
 void dlg_sms_free(struct dialog *d);

@@ -22,20 +22,6 @@
 #include "outbox.h"
 #include "routing/crypto.h"
 
-int
-dlg_sms_init(struct dialog *d, char **cause)
-{
-	(void)d;
-	(void)cause;
-	return 0;
-}
-
-void
-dlg_sms_free(struct dialog *d)
-{
-	(void)d;
-}
-
 static struct menu_fmt
 fmt_sms(const struct dialog *d, struct link *l)
 {
@@ -188,6 +174,7 @@ direct(struct dialog *d, struct link *l, const struct mo_msg *m,
 	struct dlg_file *df;
 
 	(void)intake_text_region(d->in, m->text, &at);
+	/* A road axis alone names no region: the text routes it. */
 	menu_begin(d->menu, &ms, MENU_MODE_DIRECT, ps->lang, at.region != NULL ?
 	    at.region : intake_dialled_region(d->in, &m->reply), ps->category,
 	    &f, &out);
@@ -204,32 +191,77 @@ direct(struct dialog *d, struct link *l, const struct mo_msg *m,
 	dlg_file(df);
 }
 
-void
-dialog_sms(struct dialog *d, struct link *l, const struct mo_msg *m)
+/* "123456789 ils sont partis": words after the code's digits. */
+static int
+has_words_after_code(const char *t)
 {
-	struct menu_sms ps;
-	char code[CC_LEN + 1];
+	size_t digits = 0;
 
-	menu_sms_parse(d->menu, m->text, m->len, &ps);
-	if (ps.follow)
-		follow(d, l, m, ps.lang, ps.rest);
-	else if (cc_parse(m->text, code) == CC_OK)
-		follow(d, l, m, NULL, m->text);
-	else
-		direct(d, l, m, &ps);
-	cry_wipe(code, sizeof code);
+	for (; *t != '\0' && digits < 9; t++)
+		if (*t >= '0' && *t <= '9')
+			digits++;
+	t += strspn(t, " #*\r\n-.");
+	return *t != '\0';
+}
+
+/* A menu answer with no conversation open ("1", "#"): it opens one. */
+static int
+bare_answer(const char *t)
+{
+	size_t n;
+
+	while (*t == ' ')
+		t++;
+	n = strspn(t, "0123456789");
+	if (strcmp(t, "#") == 0)
+		return 1;
+	return n >= 1 && n <= 3 && t[n + strspn(t + n, " \r\n")] == '\0';
 }
 
 int
-dialog_sms_wants(struct dialog *d, const struct mo_msg *m)
+dialog_sms(struct dialog *d, struct link *l, const struct mo_msg *m)
 {
-	struct menu_sms ps;
+	uint8_t pn[SESS_PSEUDO_LEN] = { 0 };
+	int has_pn = intake_pseudonym(d->in, &m->reply, pn) == 0;
 	char code[CC_LEN + 1];
-	int r;
+	struct intake_place at;
+	struct menu_sms ps;
+	int rc = 0;
 
 	menu_sms_parse(d->menu, m->text, m->len, &ps);
-	r = ps.follow || ps.category != NULL || cc_parse(m->text, code) ==
-	    CC_OK;
+	if (has_pn && !d->closing && dlg_conv_open(d, pn)) {
+		dlg_conv_step(d, l, m, pn);
+	} else if (ps.follow || cc_parse(m->text, code) != CC_NOT_A_CODE) {
+		const char *rest = ps.follow ? ps.rest : m->text;
+
+		/* The code alone: the status, then the citizen may answer
+		 * in the conversation; with words after it, they are added
+		 * at once. */
+		if (!has_pn || d->closing || has_words_after_code(rest) ||
+		    dlg_conv_begin(d, l, m, pn, &(struct dlg_conv_start){
+		    .mode = MENU_MODE_SMS, .lang = ps.lang, .code = rest,
+		    .answer = rest }) != 0)
+			follow(d, l, m, ps.lang, rest);
+	} else if (ps.category != NULL) {
+		/* Only what is missing is asked: the place. */
+		if (intake_text_region(d->in, m->text, &at) != NULL ||
+		    intake_dialled_region(d->in, &m->reply) != NULL ||
+		    !has_pn || d->closing || dlg_conv_begin(d, l, m, pn,
+		    &(struct dlg_conv_start){ .mode = MENU_MODE_DIRECT,
+		    .lang = ps.lang, .category = ps.category,
+		    .text = m->text }) != 0)
+			direct(d, l, m, &ps);
+	} else if (has_pn && !d->closing && bare_answer(m->text)) {
+		int exit = strcmp(m->text, "0") == 0 ||
+		    strcmp(m->text, "00") == 0;
+
+		rc = dlg_conv_begin(d, l, m, pn, &(struct dlg_conv_start){
+		    .mode = MENU_MODE_SMS, .answer = exit ? "0" : NULL,
+		    .region = intake_dialled_region(d->in, &m->reply) });
+	} else {
+		rc = -1;
+	}
+	cry_wipe(pn, sizeof pn);
 	cry_wipe(code, sizeof code);
-	return r;
+	return rc;
 }

@@ -256,6 +256,15 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	stop(d, sig == SIGINT ? "sigint" : "sigterm");
 }
 
+static void
+resume_conv(void *arg, const uint8_t *key, const void *state, size_t len,
+    int64_t expires)
+{
+	struct daemon *d = arg;
+
+	dialog_conv_resume(d->dlg, key, state, len, expires);
+}
+
 static int
 same_address(const struct cfg_link *a, const struct cfg_link *b)
 {
@@ -343,6 +352,7 @@ start(struct daemon *d, char **cause)
 	    priv_intake(d->priv), priv_escalate(d->priv), d->dlg);
 	d->mo = mo_new(d->base, d->log, d->cfg, d->store, app_message, d->app);
 	store_replay(d->store, &(struct store_resume){ .part = resume_part,
+	    .conv = resume_conv,
 	    .mt = resume_mt, .arg = d });
 	if (start_listeners(d, cause) != 0)
 		return -1;

@@ -192,6 +192,8 @@ fill(struct screen *sc, const struct mtext *t, const struct mctx *ctx)
 		memcpy(buf + n, s, strlen(s));
 		n += strlen(s);
 	}
+	while (n > 0 && buf[n - 1] == ' ')	/* an empty {question} */
+		n--;
 	return keep(sc, buf, n);
 }
 

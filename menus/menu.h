@@ -176,6 +176,10 @@ void menu_begin_case(const struct menu *m, struct menu_state *st,
     enum menu_mode mode, const char *lang, const struct menu_fmt *f,
     struct menu_out *out);
 
+/* The id of the node st is at, or NULL when st does not fit this menu
+ * (a state saved under another version of the file). */
+const char *menu_node_id(const struct menu *m, const struct menu_state *st);
+
 /* Files what is known now (a direct SMS that named a category but no
  * place): menu_filed then shows the category's final screen. */
 void menu_file_now(const struct menu *m, struct menu_state *st);

@@ -90,6 +90,18 @@ menu_begin(const struct menu *m, struct menu_state *st, enum menu_mode mode,
 	mi_go(m, st, node, f, out);
 }
 
+const char *
+menu_node_id(const struct menu *m, const struct menu_state *st)
+{
+	if (st->node >= m->nnode || st->depth > NV_MENU_DEPTH_MAX ||
+	    st->lang > m->nlang)
+		return NULL;
+	for (unsigned i = 0; i < st->depth; i++)
+		if (st->back[i].node >= m->nnode)
+			return NULL;
+	return m->node[st->node].id;
+}
+
 void
 menu_file_now(const struct menu *m, struct menu_state *st)
 {

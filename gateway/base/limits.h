@@ -310,6 +310,18 @@
 /* Keywords per category and language (SMS reports). */
 #define NV_MENU_KEYWORDS_MAX 16u
 
+/*
+ * SMS conversations (the menus by SMS) open at once, in memory, each
+ * with its sealed row in the database. A conversation lives an hour by
+ * default and takes a few SMS a minute: 65,536 is far beyond one
+ * country's hotline. Past it an SMS that would open one is handled as
+ * a report on its own (nothing is lost).
+ */
+#define NV_CONV_MAX 65536u
+
+/* Conversations expired per timer callback (cf. NV_SESS_EXPIRE_PER_CB). */
+#define NV_CONV_EXPIRE_PER_CB 256u
+
 /* --- USSD sessions (gateway/session.c) ---------------------------- */
 
 /*
