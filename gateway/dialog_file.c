@@ -102,8 +102,8 @@ route(struct dlg_file *f, const struct menu_report *mr)
 	if (f->routed)
 		return 0;
 	if (intake_report_at(f->d->in, f->partial ? NULL : &f->to,
-	    mr->category, f->text, f->text_place && mr->region == NULL ? NULL :
-	    &at, time(NULL), &f->res) != 0) {
+	    mr->category, f->text, f->text_place ? NULL : &at, time(NULL),
+	    &f->res) != 0) {
 		log_msg(f->d->log, LOG_ERROR, NULL, "report_unrouted",
 		    "category=%s why=unknown_category", mr->category);
 		return -1;

@@ -368,6 +368,9 @@ start(struct daemon *d, char **cause)
 static void
 teardown(struct daemon *d)
 {
+	/* Its callback reads the links, which are freed below. */
+	if (d->grace != NULL)
+		event_del(d->grace);
 	for (unsigned i = 0; i < d->nlsn; i++)
 		lsn_free(d->lsn[i]);
 	for (unsigned i = 0; d->links != NULL && i < d->cfg->nlinks; i++)

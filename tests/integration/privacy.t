@@ -58,11 +58,13 @@ function script(file) {
   const l = ['timeout 10s'];
   for (const [from, e164] of SENDERS) {
     l.push(`> sms ${from} 36123 ARME Ansongo deux hommes armes, mon numero ${e164.slice(3)} ou +${e164}`);
-    l.push(`< sms ${from} ~numvert`);
+    l.push(`< sms ${from} ~Merci. Votre code: `);
   }
   for (const [from] of USSD) {
     l.push(`> ussd ${from} *384#`);
-    l.push(`< ussd ${from} end ~numvert`);
+    l.push(`< ussd ${from} continue ~`);
+    l.push(`> ussd ${from} 0`);
+    l.push(`< ussd ${from} end ~`);
   }
   fs.writeFileSync(file, l.join('\n') + '\n');
 }

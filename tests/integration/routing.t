@@ -7,7 +7,9 @@
 // answered; an urgent report nobody acknowledged is escalated once (log
 // line and an SMS to the queue's on-duty officer through the outbox),
 // also after a SIGKILL and restart. The routing data here is the shipped
-// file with one test rule (SMS reports are urgent) and short delays.
+// file with one test rule (SMS reports are urgent) and short delays. The
+// texts name no category keyword (ARME, EEI, ...: docs/menus.md), so they
+// stay unsorted reports, which the test rule makes urgent.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -54,12 +56,12 @@ h.run('routing, limits and escalation', async () => {
   const sms = (from, dest, text) => h.deliver(s, { source_addr: from, source_addr_ton: 1, source_addr_npi: 1,
     destination_addr: dest, short_message: text });
 
-  is(await sms(NUM_A, '80001107', 'des hommes armes au marche'), 0, 'SMS to the Gao number');
+  is(await sms(NUM_A, '80001107', 'des hommes suspects au marche'), 0, 'SMS to the Gao number');
   is(await sms(NUM_A, '80001107', 'ils sont encore la'), 0, 'a second one');
   is(await sms(NUM_A, '80001107', 'et encore'), 0, 'a third one, over rate_per_hour = 2: acknowledged all the same');
-  is(await sms(NUM_B, '36123', 'arme vue a Bandiagara hier'), 0, 'SMS to the national number naming Bandiagara');
+  is(await sms(NUM_B, '36123', 'vu a Bandiagara hier'), 0, 'SMS to the national number naming Bandiagara');
   is(await sms(NUM_C, '80001105', 'rien de precis'), 0, 'SMS to the Mopti number');
-  is(await sms(NUM_E, '80001105', "engin suspect sur l'axe Douentza-Gao"), 0, 'SMS naming a road axis');
+  is(await sms(NUM_E, '80001105', "objet suspect sur l'axe Douentza-Gao"), 0, 'SMS naming a road axis');
   ok(await h.until(() => to(NUM_B).length === 1 && to(NUM_C).length === 1 && to(NUM_E).length === 1 &&
     to(NUM_A).length >= 2), 'replies sent');
   ok(await d.waitFor((e) => e.event === 'rate_limited' && /^p-[a-z2-7]{24}$/.test(e.pseudonym) && e.limit === 'hour'),
@@ -77,7 +79,7 @@ h.run('routing, limits and escalation', async () => {
   is(alerts, 6, 'one alert per urgent report, no more');
 
   // An urgent report whose daemon dies before its delay is escalated after the restart.
-  is(await sms(NUM_D, '80001105', 'encore des armes'), 0, 'an urgent report');
+  is(await sms(NUM_D, '80001105', 'encore eux'), 0, 'an urgent report');
   const first = d.lines;
   d.kill();
   await d.exited;

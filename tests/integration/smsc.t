@@ -21,7 +21,7 @@ async function portFile(f) {
 async function clientTranscript(dialect) {
   const dir = h.tmpdir();
   const pf = path.join(dir, 'port');
-  const s = h.smsc(['script', path.join(SCRIPTS, `ack-${dialect}.script`), '--listen', '127.0.0.1:0', '--port-file', pf]);
+  const s = h.smsc(['script', path.join(SCRIPTS, `menu-${dialect}.script`), '--listen', '127.0.0.1:0', '--port-file', pf]);
   const port = await portFile(pf);
   const d = h.numvertd(h.clientConf([{ name: 'sim', port, ussd_profile: dialect }]), dir);
   const r = await Promise.race([s.exited, h.sleep(20000 * h.SLOW).then(() => ({ code: 'timeout' }))]);
@@ -56,7 +56,7 @@ h.run('numvert-smsc', async () => {
   const d = h.numvertd(`[numvertd]\nlog_level = debug\nstats_interval = 0\n[link agg]\nmode = server\nlisten = 127.0.0.1:0\n` +
     `system_id = agg\npassword = secret12\nussd_profile = user_message_reference\n`);
   const l = await d.waitFor((e) => e.event === 'listening');
-  const s = h.smsc(['script', path.join(SCRIPTS, 'ack-user_message_reference.script'), '--connect', `127.0.0.1:${l.port}`,
+  const s = h.smsc(['script', path.join(SCRIPTS, 'menu-user_message_reference.script'), '--connect', `127.0.0.1:${l.port}`,
     '--esme', '--system-id', 'agg', '--password', 'secret12']);
   const r = await Promise.race([s.exited, h.sleep(20000 * h.SLOW).then(() => ({ code: 'timeout' }))]);
   is(r.code, 0, 'server mode: transcript matches (MO as submit_sm, replies as deliver_sm)');
@@ -92,8 +92,8 @@ h.run('numvert-smsc', async () => {
     env: { ...process.env, NV_DEMO_PORT: String(port), NV_DEMO_SECONDS: String(3 * h.SLOW), NV_BUILD: h.BUILD } });
   is(demo.status, 0, 'make run demo starts and stops cleanly');
   if (!/numvert demo/.test(demo.stdout)) h.diag(`run-demo stderr: ${demo.stderr}`);
-  ok(/carrier \| mt sms .*numvert: message bien arriv/.test(demo.stdout), 'demo: an SMS reply flows', demo.stdout);
-  ok(/carrier \| mt ussd .* end .*votre appel/.test(demo.stdout), 'demo: a USSD final screen flows', demo.stdout);
+  ok(/carrier \| mt sms .*Merci\. Votre code: \d{9}/.test(demo.stdout), 'demo: an SMS report is answered with its case code', demo.stdout);
+  ok(/carrier \| mt ussd .* end .*permis/.test(demo.stdout), 'demo: a USSD dialogue reaches its final screen', demo.stdout);
   ok(/phone --control 127\.0\.0\.1:\d+/.test(demo.stdout), 'demo: tells how to dial in');
 
   ok(logs.every((x) => !x.lines.some((ln) => /2237000007\d|2236000007\d/.test(ln))), 'no phone number in any numvertd log');

@@ -18,7 +18,7 @@ const NUM_A = '22370000041';	// a single SMS
 const NUM_B = '22370000042';	// a concatenated SMS, cut by the crash
 const NUM_Q = '22370000043';	// its reply is never accepted before the crash
 const NUM_R = '22370000044';	// retransmitted
-const SECRET_A = 'ALPHA-cache-d-armes-derriere-le-puits';
+const SECRET_A = 'ALPHA-vu-derriere-le-puits-du-village';	// no category keyword: a report on its own
 const SECRET_B1 = 'BETA-premiere-partie-';
 const SECRET_B2 = 'BETA-seconde-partie';
 
