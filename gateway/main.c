@@ -358,6 +358,8 @@ start(struct daemon *d, char **cause)
 static void
 teardown(struct daemon *d)
 {
+	if (d->grace != NULL)	/* its ticks read the links freed below */
+		event_del(d->grace);
 	for (unsigned i = 0; i < d->nlsn; i++)
 		lsn_free(d->lsn[i]);
 	for (unsigned i = 0; d->links != NULL && i < d->cfg->nlinks; i++)
