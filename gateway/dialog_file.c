@@ -244,6 +244,7 @@ case_read(void *arg, int status, const struct store_case *c)
 		dc.report_id = c->report_id;
 		dc.status = c->status;
 		dc.question = c->question;
+		dc.lang = c->lang;
 		r = MENU_CASE_FOUND;
 	} else if (status == 0) {
 		d->st.case_wrong++;
