@@ -6,6 +6,8 @@
 // header's "# report:" line says what the dialogue leaves in the database:
 //   # report: none
 //   # report: CATEGORY LANG partial=0|1
+// and, for a report with words typed on its details screen, those words:
+//   # narrative: TEXT
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -52,11 +54,12 @@ function unescape(s) {
 function read(file) {
   const text = fs.readFileSync(file, 'utf8');
   const g = { file, text, lang: path.basename(path.dirname(file)), name: path.basename(file, '.script'),
-    report: null, senders: new Set(), steps: [], dialect: null };
+    report: null, narrative: null, senders: new Set(), steps: [], dialect: null };
   for (const line of text.split('\n')) {
     let m;
     if ((m = /^# report: (\S+)(?: (\S+) partial=([01]))?\s*$/.exec(line)))
       g.report = m[1] === 'none' ? 'none' : { category: m[1], lang: m[2], partial: Number(m[3]) };
+    else if ((m = /^# narrative: (.*)$/.exec(line))) g.narrative = m[1];
     else if ((m = /^dialect (\S+)/.exec(line))) g.dialect = m[1];
     else if ((m = /^> ussd (\S+) (.*)$/.exec(line))) { g.senders.add(m[1]); g.steps.push({ from: m[1], mo: m[2] }); }
     else if ((m = /^< ussd (\S+) (continue|end) (.*)$/.exec(line))) g.steps.push({ from: m[1], verdict: m[2], text: unescape(m[3]) });
