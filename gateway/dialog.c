@@ -191,6 +191,12 @@ case_found(void *arg, enum menu_case_result r, const struct dlg_case *c)
 	ss = sess_state(s);
 	set_state(j->d, s, 0, "case_found");
 	if (r == MENU_CASE_FOUND) {
+		int li = c->lang != NULL ? menu_lang_find(ss->menu, c->lang) : -1;
+
+		/* Dialled with the code (no language screen yet): answer in
+		 * the language the report was made in. */
+		if (ss->ms.depth == 0 && li >= 0)
+			ss->ms.lang = (uint8_t)(li + 1);
 		ss->case_id = c->report_id;
 		mc.status = c->status;
 		mc.question = c->question;

@@ -26,7 +26,12 @@
 uint16_t
 dlg_link_index(const struct dialog *d, const struct link *l)
 {
-	return (uint16_t)(link_cfg(l) - d->dp.cfg->links);
+	/* By pointer: a link keeps a copy of its cfg, not a pointer into
+	 * cfg->links, so the difference of the two was no index. */
+	for (unsigned i = 0; i < d->dp.cfg->nlinks; i++)
+		if (d->dp.links[i] == l)
+			return (uint16_t)i;
+	return UINT16_MAX;
 }
 
 struct link *
@@ -246,6 +251,7 @@ case_read(void *arg, int status, const struct store_case *c)
 		dc.report_id = c->report_id;
 		dc.status = c->status;
 		dc.question = c->question;
+		dc.lang = c->lang;
 		r = MENU_CASE_FOUND;
 	} else if (status == 0) {
 		d->st.case_wrong++;

@@ -77,6 +77,7 @@ struct dlg_case {
 	int64_t report_id;
 	const char *status;
 	const char *question;
+	const char *lang;	/* the report's language, or NULL */
 };
 /*
  * Parses and checks the code, refuses it when pn entered too many wrong

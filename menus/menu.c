@@ -741,6 +741,8 @@ menu_step(const struct menu *m, struct menu_state *st, const char *input,
 
 	memset(out, 0, offsetof(struct menu_out, text));
 	out->text[0] = '\0';
+	out->len = 0;
+	out->keep_text = 0;	/* else a stale value keeps menu answers as text */
 	out->input[0] = '\0';
 	if (st->steps < 255)
 		st->steps++;

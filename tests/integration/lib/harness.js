@@ -71,6 +71,7 @@ class Proc {
     });
     const feed = (stream, arr) => {
       let buf = '';
+      stream.setEncoding('utf8');	// a letter cut between two reads stays whole
       stream.on('data', (d) => {
         buf += d;
         let i;
