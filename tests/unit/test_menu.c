@@ -1735,6 +1735,47 @@ test_lint(void **state)
 	menu_unref(m);
 	free(out.s);
 	free(s);
+	out = (struct printed){ 0 };
+	/* Without statuses, a region question too long for the screen is
+	 * still found. */
+	s = with(mini_yaml, "  default: {fr: \"recu\", bm: \"recu\"}\n", "");
+	s2 = with(s, "statuses:\n", "statuses: {}\n");
+	free(s);
+	s = with(s2, "preset: {fr: \"{region}?\"", "preset: {fr: \"{region}? "
+	    "Tapez 1 si c'est bien la region ou vous etes, 2 pour en choisir "
+	    "une autre dans la liste des regions du Mali, 0 pour quitter "
+	    "le service.\"");
+	free(s2);
+	m = load_yaml(s, &cause, NULL);
+	if (m == NULL)
+		fail_msg("%s", cause);
+	if (menu_lint(m, b, ARRAY_SIZE(b), print_keep, &out) == 0)
+		fail_msg("%s", out.s);
+	assert_non_null(strstr(out.s, "node region (region "));
+	menu_unref(m);
+	free(out.s);
+	free(s);
+	out = (struct printed){ 0 };
+	/* Many categories filed on their own end node (one lint root
+	 * each). */
+	s = xstrdup("  - {id: gbv, gbv: true, keywords: {fr: [VBG]}}\n");
+	for (unsigned i = 0; i < 600; i++) {
+		s2 = xasprintf("%s  - {id: c%u, filed: filed}\n", s, i);
+		free(s);
+		s = s2;
+	}
+	s2 = with(mini_yaml, "  - {id: gbv, gbv: true, keywords: {fr: [VBG]}}\n",
+	    s);
+	free(s);
+	m = load_yaml(s2, &cause, NULL);
+	if (m == NULL)
+		fail_msg("%s", cause);
+	/* None of the 600 can be filed: 600 errors, no overrun. */
+	assert_int_equal(menu_lint(m, b, ARRAY_SIZE(b), print_keep, &out),
+	    600);
+	menu_unref(m);
+	free(out.s);
+	free(s2);
 }
 
 static void
