@@ -385,9 +385,27 @@ compose(const struct screen *sc, const struct mnode *n, const char *prefix,
 /*
  * Splits the lines into pages and composes page `page` (wrapping) into
  * out. Returns 0, or -1 when some page could not fit even one line.
+ * The prefix (an invalid answer) is on every page while splitting, so
+ * that it is not the part left out of a full page; only when a page
+ * cannot hold it with even one line is it dropped.
  */
+static int paginate_with(struct screen *sc, const struct mnode *n,
+    const char *prefix, unsigned page, struct menu_out *out,
+    unsigned *npages);
+
+/* With the prefix if every page can hold it, else without. */
 static int
 paginate(struct screen *sc, const struct mnode *n, const char *prefix,
+    unsigned page, struct menu_out *out, unsigned *npages)
+{
+	if (prefix != NULL && paginate_with(sc, n, prefix, page, out,
+	    npages) == 0)
+		return 0;
+	return paginate_with(sc, n, NULL, page, out, npages);
+}
+
+static int
+paginate_with(struct screen *sc, const struct mnode *n, const char *prefix,
     unsigned page, struct menu_out *out, unsigned *npages)
 {
 	char tmp[NV_MENU_SCREEN_MAX];
@@ -397,24 +415,27 @@ paginate(struct screen *sc, const struct mnode *n, const char *prefix,
 	if (sc->n == 0) {
 		start[p] = 0;
 		cnt[p++] = 0;
-		if (!fits(sc, tmp, compose(sc, n, NULL, 1, 0, 0, 0, tmp)))
+		if (!fits(sc, tmp, compose(sc, n, prefix, 1, 0, 0, 0, tmp)))
 			rc = -1;
 	}
 	while (from < sc->n && p < LINES_MAX) {
 		unsigned k = sc->n - from;
-		size_t len = compose(sc, n, NULL, p == 0, from, k, 0, tmp);
+		size_t len = compose(sc, n, prefix, p == 0, from, k, 0, tmp);
 
 		if (!fits(sc, tmp, len)) {
-			for (k = sc->n - from - 1; k > 0; k--) {
-				len = compose(sc, n, NULL, p == 0, from, k, 1,
-				    tmp);
+			/* Fewer lines and "99"; a screen without lines (an
+			 * end, a case or a required text) has nothing to
+			 * move to another page. */
+			for (k = k > 0 ? k - 1 : 0; k > 0; k--) {
+				len = compose(sc, n, prefix, p == 0, from, k,
+				    1, tmp);
 				if (fits(sc, tmp, len))
 					break;
 			}
 			/* A long text may have its page to itself, the
 			 * options following on the next. */
 			if (k == 0 && !(p == 0 && sc->head[0] != '\0' &&
-			    fits(sc, tmp, compose(sc, n, NULL, 1, 0, 0, 1,
+			    fits(sc, tmp, compose(sc, n, prefix, 1, 0, 0, 1,
 			    tmp)))) {
 				k = 1;
 				rc = -1;
@@ -498,6 +519,9 @@ render(const struct menu *m, struct menu_state *st, const struct menu_fmt *f,
 	unsigned pages;
 
 	(void)mi_render(m, st, f, ctx, out, &pages);
+	/* The page shown, not the count of 99s: a uint8_t that wrapped
+	 * at 256 would otherwise skip or repeat a page. */
+	st->page = (uint8_t)(st->page % pages);
 }
 
 /* Remembers where we were, for 00; the oldest step goes when full. */
@@ -654,6 +678,9 @@ pick(const struct menu *m, struct menu_state *st, const struct mnode *n,
 	val = sc->val[v - 1];
 	free(sc);
 	if (n->type == MN_REGION && val == 0) {	/* "other region" */
+		/* A step of its own: 00 from the list asks the question
+		 * again rather than undoing the screen before it. */
+		mi_push(st, -1);
 		st->flags |= MENU_ST_LIST;
 		st->page = 0;
 		render(m, st, f, NULL, out);
@@ -687,6 +714,12 @@ back(const struct menu *m, struct menu_state *st, const struct menu_fmt *f,
 	st->node = b->node;
 	st->page = b->page;
 	st->flags &= (uint8_t)~MENU_ST_LIST;
+	/* A region picked from the list goes back to the list: the step
+	 * below it is then the same node's "other region". */
+	if (b->field == MF_REGION && st->depth > 0 &&
+	    st->back[st->depth - 1].node == b->node &&
+	    st->back[st->depth - 1].field == 0xFF)
+		st->flags |= MENU_ST_LIST;
 	if (!is_gbv(m, st))
 		st->flags &= (uint8_t)~MENU_ST_GBV;
 	render(m, st, f, NULL, out);
@@ -730,20 +763,50 @@ trim(const char *in, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * Whether st can be a state of this menu: a session's state comes back
+ * from a session slot or a sealed SMS conversation row, which may hold
+ * another menu's (a row written before a restart with an edited file),
+ * and every index in it is used unchecked below.
+ */
+static int
+state_ok(const struct menu *m, const struct menu_state *st)
+{
+	if (st->node >= m->nnode || st->lang > m->nlang ||
+	    st->depth > NV_MENU_DEPTH_MAX)
+		return 0;
+	for (unsigned i = 0; i < st->depth; i++) {
+		const struct menu_back *b = &st->back[i];
+
+		if (b->node >= m->nnode || (b->field != 0xFF &&
+		    b->field >= MF__N) || (b->field == 0xFF &&
+		    m->node[b->node].type == MN_LANGUAGE && b->old > m->nlang))
+			return 0;
+	}
+	return 1;
+}
+
 void
 menu_step(const struct menu *m, struct menu_state *st, const char *input,
     const struct menu_fmt *f, struct menu_out *out)
 {
-	const struct mnode *n = &m->node[st->node];
+	const struct mnode *n;
 	char buf[NV_MENU_TEXT_MAX + 1];
 	const char *in = trim(input, buf, sizeof buf);
 	unsigned v;
 
-	memset(out, 0, offsetof(struct menu_out, text));
+	/* Every field: callers pass the out of their previous step, and a
+	 * keep_text or len left from it would be taken for this one's. */
+	out->kind = MENU_SCREEN;
 	out->text[0] = '\0';
 	out->len = 0;
-	out->keep_text = 0;	/* else a stale value keeps menu answers as text */
+	out->keep_text = 0;
 	out->input[0] = '\0';
+	if (!state_ok(m, st)) {
+		mi_final(m, st, MC_FAILED, f, out);
+		return;
+	}
+	n = &m->node[st->node];
 	if (st->steps < 255)
 		st->steps++;
 	if (strcmp(in, "0") == 0 || n->type == MN_END) {

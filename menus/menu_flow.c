@@ -143,7 +143,9 @@ menu_report(const struct menu *m, const struct menu_state *st,
 	r->lang = m->lang[st->lang > 0 && st->lang <= m->nlang ?
 	    st->lang - 1u : 0];
 	r->gbv = c != NULL && c->gbv;
-	r->keep_partial = c != NULL && c->partial && !c->gbv;
+	/* As menu_keep_partial: without a region there is no queue to
+	 * send a partial report to. */
+	r->keep_partial = menu_keep_partial(m, st);
 	r->sms_ack = !r->gbv;
 }
 
@@ -176,13 +178,17 @@ menu_case(const struct menu *m, struct menu_state *st,
     struct menu_out *out)
 {
 	struct mctx ctx = { .status = c->status, .question = c->question };
+	/* The case node the code was typed at: a menu may have several,
+	 * each with its own `found`. */
+	int cn = st->node < m->nnode && m->node[st->node].type == MN_CASE ?
+	    st->node : m->case_node;
 	enum mcommon w;
 
 	clear(out);
 	switch (c->result) {
 	case MENU_CASE_FOUND:
 		mi_push(st, -1);
-		st->node = (uint16_t)m->node[m->case_node].found;
+		st->node = (uint16_t)m->node[cn].found;
 		st->page = 0;
 		show(m, st, f, &ctx, out);
 		return;
@@ -193,7 +199,7 @@ menu_case(const struct menu *m, struct menu_state *st,
 		    MC_BAD_CODE;
 		ctx = (struct mctx){ .prefix = mi_text(m, &m->common[w],
 		    st->lang > 0 ? st->lang - 1u : 0, !f->unicode) };
-		st->node = (uint16_t)m->case_node;
+		st->node = (uint16_t)cn;
 		st->page = 0;
 		show(m, st, f, &ctx, out);
 		return;
@@ -222,6 +228,7 @@ void
 menu_notice(const struct menu *m, const struct menu_state *st,
     const char *kind, const struct menu_fmt *f, struct menu_out *out)
 {
+	clear(out);
 	sentence(m, st, strcmp(kind, "busy") == 0 ? MC_BUSY : MC_EXPIRED, f,
 	    out);
 }
@@ -251,17 +258,24 @@ keyword(const struct menu *m, const char *w, size_t len, unsigned *lang)
 	return -1;
 }
 
-/* What follows the first word of text (white space skipped). */
+/* An octet of a word as fold_text cuts words: any ASCII other than
+ * letters and digits separates them ("SUIVI:123456789" is two). */
+static int
+word_octet(char c)
+{
+	return (unsigned char)c >= 0x80 || (c >= '0' && c <= '9') ||
+	    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* What follows the first word of text (what precedes it skipped). */
 static const char *
 after_word(const char *text, size_t len)
 {
 	size_t i = 0;
 
-	while (i < len && (text[i] == ' ' || text[i] == '\t' ||
-	    text[i] == '\n' || text[i] == '\r'))
+	while (i < len && !word_octet(text[i]))
 		i++;
-	while (i < len && text[i] != ' ' && text[i] != '\t' &&
-	    text[i] != '\n' && text[i] != '\r')
+	while (i < len && word_octet(text[i]))
 		i++;
 	return text + i;
 }

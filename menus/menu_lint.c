@@ -118,6 +118,8 @@ node_fits(struct lint *l, unsigned idx, struct menu_state *st,
 	struct mctx ctx = { .code = "123456789", .status = "unverified",
 	    .question = "" };
 	unsigned nreg = geo_region_count(m->geo);
+	/* `statuses: {}` is allowed: the screens are rendered once then. */
+	unsigned nst = m->nstatus > 0 ? m->nstatus : 1;
 	struct geo_place p;
 	char where[96];
 
@@ -153,8 +155,9 @@ node_fits(struct lint *l, unsigned idx, struct menu_state *st,
 			st->field[MF_REGION] = (uint16_t)(r + 1);
 			geo_region_at(m->geo, r, &p);
 			snprintf(where, sizeof where, "region %s", p.id);
-			for (unsigned s = 0; s < m->nstatus; s++) {
-				ctx.status = m->status[s].id;
+			for (unsigned s = 0; s < nst; s++) {
+				ctx.status = m->nstatus > 0 ?
+				    m->status[s].id : NULL;
 				if (try_render(l, st, f, &ctx, profile,
 				    where) != 0)
 					return;
@@ -224,7 +227,10 @@ check_reach(struct lint *l)
 {
 	const struct menu *m = l->m;
 	char *seen = xcalloc(m->nnode, 1);
-	int *stack = xcalloc(m->nnode * (NV_MENU_OPTIONS_MAX + 8), sizeof *stack);
+	/* Each node pushes its successors once, plus the roots: the nodes
+	 * named at the top of the file and one per category. */
+	int *stack = xcalloc(m->nnode * (NV_MENU_OPTIONS_MAX + 1) + 6 +
+	    m->nvalues[MF_CATEGORY], sizeof *stack);
 	int succ[NV_MENU_OPTIONS_MAX + 1];
 	unsigned sp = 0;
 
@@ -267,6 +273,8 @@ struct walk {
 	unsigned li;
 	unsigned *depth;	/* per category: fewest screens, or ~0 */
 	char *filable;		/* per category */
+	unsigned *best;		/* per node and category (0 none): fewest
+				 * screens it was walked with, or ~0 */
 };
 
 static unsigned
@@ -278,12 +286,13 @@ option_page(const struct walk *w, unsigned node, unsigned opt)
 	char want[16];
 	unsigned pages, p = 0;
 
-	snprintf(want, sizeof want, "%u ", opt + 1);
+	/* At the start of a line: "1 " is also in "police 11 14". */
+	snprintf(want, sizeof want, "\n%u ", opt + 1);
 	for (p = 0; ; p++) {
 		st.page = (uint8_t)p;
 		mi_render(w->l->m, &st, w->f, NULL, out, &pages);
-		if (p + 1 >= pages || strncmp(out->text, want,
-		    strlen(want)) == 0 || strstr(out->text, want) != NULL)
+		if (p + 1 >= pages || strncmp(out->text, want + 1,
+		    strlen(want + 1)) == 0 || strstr(out->text, want) != NULL)
 			break;
 	}
 	free(out);
@@ -297,9 +306,18 @@ walk(struct walk *w, int node, uint16_t cat, unsigned screens,
 	const struct menu *m = w->l->m;
 	const struct mnode *n;
 	int succ[NV_MENU_OPTIONS_MAX + 1];
+	unsigned *best;
 
 	if (node < 0 || hops > 2 * NV_MENU_DEPTH_MAX)
 		return;
+	/* Reached again with the same category and no fewer screens, a
+	 * node has nothing new to show: without this, choices that lead
+	 * back to each other are walked once per path, exponentially
+	 * many (12 options, 32 hops). */
+	best = &w->best[(size_t)node * (m->nvalues[MF_CATEGORY] + 1) + cat];
+	if (screens >= *best)
+		return;
+	*best = screens;
 	n = &m->node[node];
 	if (n->type == MN_CHOICE) {
 		for (unsigned i = 0; i < n->nopts; i++) {
@@ -358,6 +376,7 @@ check_paths(struct lint *l, const struct menu_lint_budget *b, unsigned nb)
 
 	w.depth = xcalloc(nc + 1, sizeof *w.depth);
 	w.filable = xcalloc(nc + 1, 1);
+	w.best = xcalloc((size_t)m->nnode * (nc + 1), sizeof *w.best);
 	for (unsigned k = 0; k < nb; k++)
 		for (int uni = 0; uni <= 1; uni++) {
 			struct menu_fmt f = { uni, b[k].gsm7, b[k].ucs2 };
@@ -366,6 +385,9 @@ check_paths(struct lint *l, const struct menu_lint_budget *b, unsigned nb)
 			for (w.li = 0; w.li < m->nlang; w.li++) {
 				for (unsigned c = 0; c < nc; c++)
 					w.depth[c] = ~0u;
+				for (size_t i = 0; i < (size_t)m->nnode *
+				    (nc + 1); i++)
+					w.best[i] = ~0u;
 				walk(&w, first, 0, 0, 0);
 				for (unsigned c = 0; c < nc; c++)
 					if (w.depth[c] != ~0u &&
@@ -381,6 +403,7 @@ check_paths(struct lint *l, const struct menu_lint_budget *b, unsigned nb)
 			    "only", m->cat[c].id);
 	free(w.depth);
 	free(w.filable);
+	free(w.best);
 }
 
 unsigned

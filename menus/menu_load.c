@@ -265,8 +265,10 @@ load_keywords(struct ld *l, ynode map, char *kw[][NV_MENU_KEYWORDS_MAX],
 		ynode seq = ydoc_value(l->d, map, i);
 		int li = k != NULL ? lang_index(l->m, k, strlen(k)) : -1;
 
+		/* nkw[li] too: a language may be written twice in the
+		 * map, and its words go to the same array. */
 		if (li < 0 || ydoc_kind(l->d, seq) != Y_SEQ ||
-		    ydoc_count(l->d, seq) > NV_MENU_KEYWORDS_MAX)
+		    nkw[li] + ydoc_count(l->d, seq) > NV_MENU_KEYWORDS_MAX)
 			return fail(l, seq, "keywords: a language of the file "
 			    "and a list of at most %u words",
 			    NV_MENU_KEYWORDS_MAX);
@@ -462,6 +464,10 @@ load_node(struct ld *l, ynode nmap, struct mnode *n)
 		n->found = node_ref(l, nmap, "found", 1);
 	if (n->action == MA_CASE_ADD)
 		n->done = node_ref(l, nmap, "done", 1);
+	/* "1" skips a text to its `next`, which a case_add has not. */
+	if (n->action == MA_CASE_ADD && !n->required)
+		return fail(l, nmap, "a case_add text node must be required "
+		    "(`required: true`)");
 	return l->cause != NULL ? -1 : 0;
 }
 
@@ -494,14 +500,20 @@ load_nodes(struct ld *l, ynode root)
 	for (unsigned i = 0; i < m->nnode; i++)
 		if (load_node(l, ydoc_value(l->d, map, i), &m->node[i]) != 0)
 			return -1;
-	/* Types are known only now. */
-	for (unsigned i = 0; i < m->nnode; i++)
+	/* Types are known only now. menu_added shows `done` as the final
+	 * screen, and only an end node is one. */
+	for (unsigned i = 0; i < m->nnode; i++) {
+		if (m->node[i].action == MA_CASE_ADD &&
+		    m->node[m->node[i].done].type != MN_END)
+			return fail(l, ydoc_value(l->d, map, i), "node `%s`: "
+			    "`done` must name an end node", m->node[i].id);
 		for (unsigned j = 0; j < m->node[i].nopts; j++)
 			if (m->node[i].opts[j].action == MA_SUBMIT &&
 			    m->node[m->node[i].opts[j].filed].type != MN_END)
 				return fail(l, ydoc_value(l->d, map, i),
 				    "node `%s` option %u: `filed` must name "
 				    "an end node", m->node[i].id, j + 1);
+	}
 	return 0;
 }
 
