@@ -69,7 +69,7 @@ ok(length($resp->{message_id} // ''), 'with a message_id');
 my $dsm = $smpp->read_pdu();
 is($dsm->{cmd}, 0x00000005, 'a deliver_sm comes back');
 is($dsm->{destination_addr}, '22370000061', 'addressed to the subscriber');
-like($dsm->{short_message}, qr/^numvert: message bien arriv/, 'with the acknowledgement');
+like($dsm->{short_message}, qr/^Merci\. Votre code: \d{9}\. /, 'a report at once (keyword and place), with its case code');
 $smpp->deliver_sm_resp(seq => $dsm->{seq}, message_id => '');
 
 $resp = $smpp->submit_sm(service_type => 'USSD', source_addr => '22370000062', destination_addr => '384',
@@ -77,8 +77,15 @@ $resp = $smpp->submit_sm(service_type => 'USSD', source_addr => '22370000062', d
 is($resp->{status}, 0, 'USSD submit_sm answered ESME_ROK');
 $dsm = $smpp->read_pdu();
 is($dsm->{cmd}, 0x00000005, 'a USSD deliver_sm comes back');
+is(unpack('C', $dsm->{ussd_service_op} // "\xff"), 0x02, 'ussd_service_op 0x02 (the language screen, continue)');
+is(unpack('H*', $dsm->{its_session_info} // ''), '0500', 'its_session_info echoed, end bit clear');
+$smpp->deliver_sm_resp(seq => $dsm->{seq}, message_id => '');
+$resp = $smpp->submit_sm(service_type => 'USSD', source_addr => '22370000062', destination_addr => '384',
+    short_message => '0', ussd_service_op => pack('C', 0x12), its_session_info => pack('CC', 0x05, 0x02));
+is($resp->{status}, 0, 'USSD answer "0" answered ESME_ROK');
+$dsm = $smpp->read_pdu();
 is(unpack('C', $dsm->{ussd_service_op} // "\xff"), 0x11, 'ussd_service_op 0x11 (end)');
-is(unpack('H*', $dsm->{its_session_info} // ''), '0501', 'its_session_info echoed, end bit set');
+is(unpack('H*', $dsm->{its_session_info} // ''), '0503', 'its_session_info echoed, end bit set');
 $smpp->deliver_sm_resp(seq => $dsm->{seq}, message_id => '');
 
 # The numeric-tag trap: ussd_service_op as two octets must be refused.

@@ -86,9 +86,15 @@ h.run('server mode', async () => {
   is(r2.command_status, 0, 'USSD begin answered ESME_ROK');
   ok(await h.until(() => e1.delivers.length >= 2), 'USSD reply arrives');
   const u = e1.delivers[1] || {};
-  is(u.ussd_service_op, 0x11, 'USSD reply op 0x11');
+  is(u.ussd_service_op, 0x02, 'USSD screen op 0x02 (the language screen: the dialogue goes on)');
   is(u.user_message_reference, 0x3039, 'user_message_reference echoed');
   is(u.its_session_info, undefined, 'no its_session_info in this dialect');
+  const r3 = await submit(e1, { service_type: 'USSD', source_addr: '22370000052', destination_addr: '384', short_message: '0',
+    ussd_service_op: 0x12, user_message_reference: 0x3039 });
+  is(r3.command_status, 0, 'USSD answer "0" answered ESME_ROK');
+  ok(await h.until(() => e1.delivers.length >= 3), 'the final screen arrives');
+  is((e1.delivers[2] || {}).ussd_service_op, 0x11, 'USSD final op 0x11');
+  is((e1.delivers[2] || {}).user_message_reference, 0x3039, 'user_message_reference echoed on the final screen');
 
   // A receiver-only bind may not submit.
   const rx = await esme(port, 'bind_receiver');
