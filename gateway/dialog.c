@@ -381,6 +381,13 @@ dialog_ussd(struct dialog *d, struct link *l, const struct mo_msg *m)
 	struct menu_fmt f = dlg_fmt_ussd(c);
 	struct sess *s;
 
+	/* No room for its screen: the carrier delivers the step again
+	 * (a screen queued and lost would leave the citizen hanging). */
+	if (link_queue_room(l) == 0) {
+		d->st.busy++;
+		link_respond(l, m->req, SMPP_RX_T_APPN);
+		return;
+	}
 	link_respond(l, m->req, SMPP_ROK);
 	intake_message(d->in, &m->reply, time(NULL));
 	(void)intake_pseudonym(d->in, &m->reply, pn);

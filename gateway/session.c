@@ -106,22 +106,34 @@ sess_key_make(struct sess_key *out, uint16_t link,
 			out->k[1] = (uint8_t)(t->its_session_info[1] & 0xfe);
 			out->len = 2;
 		}
-		return 0;
+		break;
 	case PROF_KEY_USER_MESSAGE_REFERENCE:
 		if (!(t->have & SMPP_HAVE_USER_MESSAGE_REFERENCE))
 			return -1;
 		out->k[0] = (uint8_t)(t->user_message_reference >> 8);
 		out->k[1] = (uint8_t)t->user_message_reference;
 		out->len = 2;
-		return 0;
+		break;
 	case PROF_KEY_SOURCE_ADDR:
 		if (pseudonym == NULL)
 			return -1;
 		memcpy(out->k, pseudonym, SESS_PSEUDO_LEN);
 		out->len = SESS_PSEUDO_LEN;
 		return 0;
+	default:
+		return -1;
 	}
-	return -1;
+	/*
+	 * A dialogue id is the gateway's per subscriber, not per link: two
+	 * subscribers may hold the same one (an its_session_info session
+	 * number is one octet). vumi keys 6D sessions by number + id; the
+	 * pseudonym stands for the number here.
+	 */
+	if (pseudonym != NULL) {
+		memcpy(out->k + out->len, pseudonym, SESS_PSEUDO_LEN);
+		out->len += SESS_PSEUDO_LEN;
+	}
+	return 0;
 }
 
 static int

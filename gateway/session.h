@@ -61,7 +61,10 @@ struct sess_key {
  *   sixdee: both octets with the end bit masked (15-bit dialogue id);
  *   user_message_reference (Mica): its 2 octets;
  *   source address: the subscriber's pseudonym (never the number).
- * Returns 0, or -1 when the MO lacks the TLV the dialect keys on.
+ * The first three are followed by the pseudonym when there is one: a
+ * dialogue id is unique per subscriber, not per link (one octet of
+ * its_session_info gives 256). Returns 0, or -1 when the MO lacks the
+ * TLV the dialect keys on.
  */
 int sess_key_make(struct sess_key *out, uint16_t link,
     const struct ussd_profile *p, const struct smpp_tlvs *t,

@@ -336,9 +336,10 @@
 
 /*
  * Octets of a dialogue key: its_session_info and user_message_reference
- * give 1 or 2, a subscriber-keyed dialect the 16 of a pseudonym.
+ * give 1 or 2, followed by the subscriber's 16-octet pseudonym (dialogue
+ * ids are per subscriber); a subscriber-keyed dialect the pseudonym only.
  */
-#define NV_SESS_KEY_MAX 16u
+#define NV_SESS_KEY_MAX 18u
 
 /*
  * Distinct guard durations in use at once: each has its own FIFO list

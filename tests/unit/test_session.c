@@ -246,6 +246,28 @@ test_keys_across_links_and_dialects(void **state)
 	assert_int_equal(x.len, 16);
 	assert_memory_equal(x.k, PN, 16);
 	assert_int_equal(sess_key_make(&x, 3, &bysrc, &tl, NULL), -1);
+
+	/* Two subscribers with the same its_session_info session number
+	 * (one octet: 256 of them) are two dialogues. */
+	{
+		uint8_t pn2[16];
+
+		memcpy(pn2, PN, sizeof pn2);
+		pn2[0] ^= 0xff;
+		tl.have = SMPP_HAVE_ITS_SESSION_INFO;
+		tl.its_session_info[0] = 7;
+		tl.its_session_info[1] = 0;
+		assert_int_equal(sess_key_make(&x, 3, its, &tl, PN), 0);
+		assert_int_equal(sess_key_make(&y, 3, its, &tl, pn2), 0);
+		assert_int_equal(x.len, 17);
+		assert_memory_not_equal(x.k, y.k, x.len);
+		sess_end(t, sess_begin(t, &x, PN, &a, 5000), SESS_DONE);
+		assert_non_null(sess_begin(t, &x, PN, &a, 5000));
+		assert_non_null(sess_begin(t, &y, pn2, &a, 5000));
+		assert_non_null(sess_find(t, &x));
+		assert_non_null(sess_find(t, &y));
+		assert_int_equal(sess_stats(t)->replaced, 0);
+	}
 	sess_free(t);
 	event_base_free(base);
 }
