@@ -217,7 +217,9 @@ on_signal(void *arg)
 	struct load *l = arg;
 
 	if (l->started && !l->finished) {
+		/* Print what we have and stop: no hold after a signal. */
 		l->hold_ms = 0;
+		l->hold_open = 0;
 		finish(l);
 	} else {
 		l->finished = 1;
