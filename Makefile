@@ -4,6 +4,7 @@
 #   make check      build, then unit, fuzz-replay and integration tests,
 #                   also under AddressSanitizer + UBSan
 #   make bench      benchmarks (ratios against a reference run)
+#   make bench-ussd the USSD part alone (ANSWERS=1,2,1 for deeper menus)
 #   make fuzz       libFuzzer campaigns (FUZZ_SECONDS each)
 #   make SANITIZE=1 build with ASan + UBSan into build/san/
 #
@@ -65,7 +66,8 @@ FUZZ_BIN = $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 
 DEPS_STAMP = deploy/install-deps
 
-.PHONY: all run check bench fuzz fuzz-build tests deps clean example-config
+.PHONY: all run check bench bench-ussd fuzz fuzz-build tests deps clean \
+	example-config
 
 # Keep test objects between runs (they are intermediate files of a pattern rule).
 .SECONDARY:
@@ -145,6 +147,13 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(TOOL_BIN)
 	@tests/bench/run
+
+# Answers after the dial, one per screen (default 1: today's single screen).
+ANSWERS ?=
+bench-ussd: deps
+	@$(MAKE) --no-print-directory all
+	@NV_BUILD=$(CURDIR)/$(B) NV_BENCH_USSD_ANSWERS=$(ANSWERS) \
+	    node tests/bench/ussd.js
 
 FUZZ_SECONDS ?= 300
 fuzz: deps

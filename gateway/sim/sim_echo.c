@@ -4,7 +4,9 @@
  * (serve, or load/script in SMSC mode) and answers every MO with one
  * MT to its sender: "ok" for an SMS, and for USSD the ussd_service_op
  * 0x11 (17, end) or 0x02 (2, continue) with the MO's session TLVs
- * echoed. Replies wait in a queue while the window is full.
+ * echoed; with --ussd-steps N, continue until the dialogue's Nth step,
+ * then end, as a menu of N screens would (the reference for load
+ * --answers). Replies wait in a queue while the window is full.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include "base/xmalloc.h"
 #include "sim/sim_cmds.h"
 #include "sim/sim_dialect.h"
+#include "sim/sim_dlgtab.h"
 #include "sim/sim_msg.h"
 #include "sim/sim_opts.h"
 
@@ -35,20 +38,23 @@ struct echo {
 	struct reply *q;
 	size_t qhead, qlen, qcap;
 	int ussd_end;
+	unsigned long ussd_steps;	/* 0: every reply is ussd_end */
+	struct sim_dlgtab *dlgs;	/* with ussd_steps: open dialogues */
 	int quiet;
 	int pump_armed;
 	struct event *pump_ev;
 	unsigned long mos, sent, acked, failed;
 };
 
-enum { OPT_TEXT = SIM_OPT_FIRST_OWN, OPT_USSD_TEXT, OPT_USSD_REPLY, OPT_QUIET,
-	OPT_HELP };
+enum { OPT_TEXT = SIM_OPT_FIRST_OWN, OPT_USSD_TEXT, OPT_USSD_REPLY,
+	OPT_USSD_STEPS, OPT_QUIET, OPT_HELP };
 
 static const struct option longopts[] = {
 	SIM_LINK_LONGOPTS,
 	{ "text", 1, NULL, OPT_TEXT },
 	{ "ussd-text", 1, NULL, OPT_USSD_TEXT },
 	{ "ussd-reply", 1, NULL, OPT_USSD_REPLY },
+	{ "ussd-steps", 1, NULL, OPT_USSD_STEPS },
 	{ "quiet", 0, NULL, OPT_QUIET },
 	{ "help", 0, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -67,6 +73,9 @@ help(void)
 	    "  --ussd-text T       USSD reply text (default \"ok\")\n"
 	    "  --ussd-reply end|continue   op 0x11 (17) with the end bit, "
 	    "or op 0x02 (2)\n"
+	    "  --ussd-steps N      continue screens until a dialogue's Nth "
+	    "step (the dial\n"
+	    "                      is step 1), then the final screen\n"
 	    "  --quiet             do not print one line per MO\n\n%s",
 	    SIM_LINK_HELP);
 }
@@ -131,11 +140,29 @@ pump_cb(evutil_socket_t fd, short what, void *arg)
 	pump(e);
 }
 
+/* Whether this USSD MO gets the final screen. */
+static int
+ussd_end(struct echo *e, const struct smpp_pdu *pdu)
+{
+	unsigned step;
+
+	if (e->dlgs == NULL)
+		return e->ussd_end;
+	/* 0x01 (1), PSSR indication: the dial, in every dialect. */
+	step = sim_dlgtab_step(e->dlgs, pdu->source_addr,
+	    pdu->tlv.ussd_service_op == 0x01);
+	if (step != 0 && step < e->ussd_steps)
+		return 0;
+	sim_dlgtab_end(e->dlgs, pdu->source_addr);
+	return 1;
+}
+
 static uint32_t
 on_mo(void *arg, const struct smpp_pdu *pdu, const char *msgid)
 {
 	struct echo *e = arg;
 	struct reply r;
+	int end = 0;
 
 	(void)msgid;
 	e->mos++;
@@ -145,18 +172,23 @@ on_mo(void *arg, const struct smpp_pdu *pdu, const char *msgid)
 	if ((pdu->tlv.have & SMPP_HAVE_USSD_SERVICE_OP) &&
 	    (pdu->tlv.ussd_service_op == 0x81 ||
 	    ((pdu->tlv.have & SMPP_HAVE_ITS_SESSION_INFO) &&
-	    (pdu->tlv.its_session_info[1] & 0x01))))
+	    (pdu->tlv.its_session_info[1] & 0x01)))) {
+		if (e->dlgs != NULL)
+			sim_dlgtab_end(e->dlgs, pdu->source_addr);
 		return SMPP_ROK;
+	}
 	memset(&r, 0, sizeof r);
 	/* The MO's destination (short code or service) answers. */
 	snprintf(r.to, sizeof r.to, "%s", pdu->source_addr);
 	snprintf(r.from, sizeof r.from, "%.20s", pdu->destination_addr);
-	if (pdu->tlv.have & SMPP_HAVE_USSD_SERVICE_OP)
-		sim_dialect_echo(&pdu->tlv, e->ussd_end, &r.tlv);
+	if (pdu->tlv.have & SMPP_HAVE_USSD_SERVICE_OP) {
+		end = ussd_end(e, pdu);
+		sim_dialect_echo(&pdu->tlv, end, &r.tlv);
+	}
 	if (!e->quiet) {
 		printf("mo %s dst=%s op=%s\n", pdu->tlv.have &
 		    SMPP_HAVE_USSD_SERVICE_OP ? "ussd" : "sms", r.from,
-		    r.tlv.have ? (e->ussd_end ? "0x11" : "0x02") : "-");
+		    r.tlv.have ? (end ? "0x11" : "0x02") : "-");
 		fflush(stdout);
 	}
 	q_push(e, &r);
@@ -234,6 +266,11 @@ parse(struct echo *e, struct sim_link_opts *lo, int argc, char **argv,
 				    "reply wants end or continue"), -1;
 			e->ussd_end = strcmp(optarg, "end") == 0;
 			break;
+		case OPT_USSD_STEPS:
+			if (sim_parse_uint(optarg, 1, 65535, &e->ussd_steps))
+				return sim_usage_error("echo-esme", "--ussd-"
+				    "steps wants 1..65535"), -1;
+			break;
 		case OPT_QUIET: e->quiet = 1; break;
 		case OPT_HELP: help(); exit(SIM_EXIT_OK);
 		default:
@@ -282,6 +319,8 @@ sim_echo_main(struct sim_ctx *ctx, int argc, char **argv)
 	e.sms.pdu.source_addr_npi = e.ussd.pdu.source_addr_npi = 0;
 	e.sms.pdu.dest_addr_ton = e.ussd.pdu.dest_addr_ton = 1;
 	e.sms.pdu.dest_addr_npi = e.ussd.pdu.dest_addr_npi = 1;
+	if (e.ussd_steps > 0)
+		e.dlgs = sim_dlgtab_new();
 	e.pump_ev = evtimer_new(ctx->base, pump_cb, &e);
 	sim_raise_nofile(lo.binds * 2u + 64u);
 	sim_link_peer(&lo, "sim=echo", &po);
@@ -290,6 +329,7 @@ sim_echo_main(struct sim_ctx *ctx, int argc, char **argv)
 	if (e.peer == NULL) {
 		fprintf(stderr, "numvert-smsc echo-esme: %s\n", cause);
 		event_free(e.pump_ev);
+		sim_dlgtab_free(e.dlgs);
 		free(e.q);
 		return SIM_EXIT_USAGE;
 	}
@@ -301,11 +341,15 @@ sim_echo_main(struct sim_ctx *ctx, int argc, char **argv)
 	e.sig = sim_signals_new(ctx->base, on_signal, &e);
 	event_base_dispatch(ctx->base);
 	printf("echo-esme: mos=%lu replies_sent=%lu replies_acked=%lu "
-	    "failed=%lu\n", e.mos, e.sent, e.acked, e.failed);
+	    "failed=%lu", e.mos, e.sent, e.acked, e.failed);
+	if (e.dlgs != NULL)
+		printf(" ussd_open=%zu", sim_dlgtab_count(e.dlgs));
+	printf("\n");
 	rc = SIM_EXIT_OK;
 	sim_signals_free(e.sig);
 	sim_peer_free(e.peer);
 	event_free(e.pump_ev);
+	sim_dlgtab_free(e.dlgs);
 	free(e.q);
 	return rc;
 }

@@ -349,6 +349,50 @@ pc_closed(struct smpp_conn *c, enum conn_end why, uint32_t status, void *arg)
 	}
 }
 
+static int
+send_result(enum conn_send_result r)
+{
+	return r == CONN_SENT ? SIM_SENT : r == CONN_INVALID ? SIM_INVALID :
+	    SIM_BUSY;
+}
+
+int
+sim_peer_room_on(const struct sim_peer *p, size_t slot)
+{
+	const struct pconn *pc = slot < p->npc ? p->pc[slot] : NULL;
+
+	return !p->shutting && pc != NULL && pc->c != NULL && pc->bound &&
+	    conn_can_send(pc->c);
+}
+
+int
+sim_peer_send_on(struct sim_peer *p, size_t slot, struct smpp_pdu *pdu,
+    void *ctx)
+{
+	struct pconn *pc = slot < p->npc ? p->pc[slot] : NULL;
+
+	if (!sim_peer_room_on(p, slot))
+		return SIM_BUSY;
+	pdu->command_id = p->o.role == CONN_SMSC ? SMPP_DELIVER_SM :
+	    SMPP_SUBMIT_SM;
+	return send_result(conn_send(pc->c, pdu, ctx));
+}
+
+size_t
+sim_peer_mo_slots(const struct sim_peer *p, size_t *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->npc && n < max; i++) {
+		struct pconn *pc = p->pc[i];
+
+		if (pc != NULL && pc->c != NULL && pc->bound &&
+		    conn_can_transmit(pc->c))
+			out[n++] = i;
+	}
+	return n;
+}
+
 /* Finds a bind with room, starting at the hint, then round robin. */
 int
 sim_peer_send(struct sim_peer *p, struct smpp_pdu *pdu, void *ctx)

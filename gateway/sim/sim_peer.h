@@ -70,6 +70,23 @@ struct sim_peer *sim_peer_new(struct sim_ctx *ctx,
  */
 int sim_peer_send(struct sim_peer *p, struct smpp_pdu *pdu, void *ctx);
 
+/*
+ * The same on one connection (a slot from sim_peer_mo_slots()), for
+ * peers whose dialogue ids are per link: every MO of a dialogue must
+ * reach the same link. SIM_BUSY also when that connection is gone.
+ */
+int sim_peer_send_on(struct sim_peer *p, size_t slot, struct smpp_pdu *pdu,
+    void *ctx);
+/* 1 if sim_peer_send_on(slot) would find room: before building an MO. */
+int sim_peer_room_on(const struct sim_peer *p, size_t slot);
+
+/*
+ * Writes the slots of the connections bound to take MOs (at most max)
+ * to out; returns how many. A slot stays valid while its connection
+ * lives.
+ */
+size_t sim_peer_mo_slots(const struct sim_peer *p, size_t *out, size_t max);
+
 /* Binds that can take an MO now or later. */
 unsigned sim_peer_mo_binds(const struct sim_peer *p);
 

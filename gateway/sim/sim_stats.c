@@ -25,6 +25,8 @@ struct sim_stats {
 	unsigned nerrs;
 	unsigned long err_other;
 	uint64_t t_start, t_first, t_last;
+	int have_ussd;
+	struct sim_stats_ussd u;
 };
 
 struct sim_stats *
@@ -125,6 +127,13 @@ sim_stats_missing(struct sim_stats *s, unsigned long n)
 	s->missing = n;
 }
 
+void
+sim_stats_set_ussd(struct sim_stats *s, const struct sim_stats_ussd *u)
+{
+	s->have_ussd = 1;
+	s->u = *u;
+}
+
 static int
 cmp_u32(const void *a, const void *b)
 {
@@ -186,16 +195,30 @@ print_text(const struct sim_stats *s, double el, const struct pct *a,
 	fprintf(f, "replies           %lu\n", s->replies);
 	fprintf(f, "replies_missing   %lu\n", s->missing);
 	fprintf(f, "mts_unmatched     %lu\n", s->stray);
+	if (s->have_ussd) {
+		fprintf(f, "dialogues         %lu\n", s->u.dialogues);
+		fprintf(f, "  completed       %lu\n", s->u.completed);
+		fprintf(f, "  ended_early     %lu\n", s->u.ended_early);
+		fprintf(f, "  errors          %lu\n", s->u.errors);
+		fprintf(f, "  left_open       %lu\n", s->u.left_open);
+		fprintf(f, "  open_max        %lu\n", s->u.open_max);
+		fprintf(f, "protocol_errors   %lu\n", s->u.protocol_errors);
+		fprintf(f, "steps             %lu\n", s->replies);
+	}
 	fprintf(f, "elapsed_s         %.3f\n", el);
 	fprintf(f, "mo_acked_per_s    %.1f\n", el > 0 ? (double)s->ok / el : 0);
 	fprintf(f, "replies_per_s     %.1f\n", el > 0 ? (double)s->replies /
 	    el : 0);
+	if (s->have_ussd)
+		fprintf(f, "steps_per_s       %.1f\n", el > 0 ?
+		    (double)s->replies / el : 0);
 	fprintf(f, "latency_us        %8s %8s %8s %8s %8s\n", "n", "p50", "p90",
 	    "p99", "max");
 	fprintf(f, "  mo_to_resp      %8lu %8u %8u %8u %8u\n", a->n, a->p50,
 	    a->p90, a->p99, a->max);
-	fprintf(f, "  mo_to_reply     %8lu %8u %8u %8u %8u\n", b->n, b->p50,
-	    b->p90, b->p99, b->max);
+	/* A USSD reply is the step's screen: the row is the step latency. */
+	fprintf(f, "  %-16s%8lu %8u %8u %8u %8u\n", s->have_ussd ?
+	    "step" : "mo_to_reply", b->n, b->p50, b->p90, b->p99, b->max);
 }
 
 static void
@@ -222,6 +245,17 @@ print_json(const struct sim_stats *s, double el, const struct pct *a,
 	    "\"replies_per_s\":%.1f,", s->unanswered, s->replies, s->missing,
 	    s->stray, el, el > 0 ? (double)s->ok / el : 0,
 	    el > 0 ? (double)s->replies / el : 0);
+	if (s->have_ussd)
+		fprintf(f, "\"ussd\":{\"dialogues\":%lu,\"completed\":%lu,"
+		    "\"ended_early\":%lu,\"errors\":%lu,\"left_open\":%lu,"
+		    "\"open_max\":%lu,\"protocol_errors\":%lu,\"steps\":%lu,"
+		    "\"steps_per_s\":%.1f,\"step_latency_us\":{\"n\":%lu,"
+		    "\"p50\":%u,\"p90\":%u,\"p99\":%u,\"max\":%u}},",
+		    s->u.dialogues, s->u.completed, s->u.ended_early,
+		    s->u.errors, s->u.left_open, s->u.open_max,
+		    s->u.protocol_errors, s->replies, el > 0 ?
+		    (double)s->replies / el : 0, b->n, b->p50, b->p90, b->p99,
+		    b->max);
 	fprintf(f, "\"latency_us\":{\"mo_to_resp\":{\"n\":%lu,\"p50\":%u,"
 	    "\"p90\":%u,\"p99\":%u,\"max\":%u},\"mo_to_reply\":{\"n\":%lu,"
 	    "\"p50\":%u,\"p90\":%u,\"p99\":%u,\"max\":%u}}}\n", a->n, a->p50,
@@ -246,6 +280,8 @@ int
 sim_stats_complete(const struct sim_stats *s, int expect_reply)
 {
 	if (s->unanswered > 0 || s->ok + s->err != s->sent)
+		return 0;
+	if (s->have_ussd && s->u.protocol_errors > 0)
 		return 0;
 	return !expect_reply || s->missing == 0;
 }

@@ -23,6 +23,22 @@ struct sim_stats_info {
 	unsigned steps;
 };
 
+/*
+ * The dialogues of a USSD run. A step is an MO that waits for a screen;
+ * its latency is mo_to_reply, and steps are the screens received.
+ */
+struct sim_stats_ussd {
+	unsigned long dialogues;	/* begun */
+	unsigned long completed;	/* the last step's screen came */
+	unsigned long ended_early;	/* a final screen before the last step */
+	unsigned long errors;		/* ended by an error response, no
+					 * response, a bad screen or none */
+	unsigned long protocol_errors;	/* of which a malformed screen or one
+					 * for another session */
+	unsigned long left_open;	/* last screen "continue", no abort */
+	unsigned long open_max;		/* most dialogues open at once */
+};
+
 /* max = most MOs the run can send (sample capacity). */
 struct sim_stats *sim_stats_new(const struct sim_stats_info *info,
     unsigned long max);
@@ -39,9 +55,15 @@ void sim_stats_stray(struct sim_stats *s);
 /* Replies still awaited when the run ended. */
 void sim_stats_missing(struct sim_stats *s, unsigned long n);
 
+/* Adds the USSD block to the result (kind ussd). */
+void sim_stats_set_ussd(struct sim_stats *s, const struct sim_stats_ussd *u);
+
 void sim_stats_print(struct sim_stats *s, int json, FILE *f);
 
-/* 1 if every MO got a response and, if asked, every reply came. */
+/*
+ * 1 if every MO got a response and, if asked, every reply came, and no
+ * USSD screen was malformed.
+ */
 int sim_stats_complete(const struct sim_stats *s, int expect_reply);
 
 #endif

@@ -47,6 +47,25 @@ async function freePort() {
   }
 }
 
+// load --kind ussd against echo-esme; hold: --hold-open, stopped once
+// the result is out. Returns the exit code, the result and echo's summary.
+async function ussdLoad(echoArgs, loadArgs, hold = false) {
+  const dir = h.tmpdir();
+  const pf = path.join(dir, 'port');
+  const ld = h.smsc(['load', '--listen', '127.0.0.1:0', '--port-file', pf, '--kind', 'ussd', '--json', ...loadArgs]);
+  const port = await portFile(pf);
+  const e = h.smsc(['echo-esme', '--connect', `127.0.0.1:${port}`, '--quiet', ...echoArgs]);
+  if (hold && await ld.waitOut(/^\{/, 20000)) {
+    await h.sleep(200);
+    ld.child.kill('SIGTERM');
+  }
+  const r = await Promise.race([ld.exited, h.sleep(30000 * h.SLOW).then(() => ({ code: 'timeout' }))]);
+  await e.stop('SIGINT');
+  let res = {};
+  try { res = JSON.parse(ld.out.join('')); } catch (x) { h.diag(`load output: ${ld.out.join('\n')}`); }
+  return { code: r.code, res, ussd: res.ussd, echo: e.out.join('\n') };
+}
+
 h.run('numvert-smsc', async () => {
   const logs = [];
   for (const dl of ['its_session_info', 'user_message_reference', 'sixdee'])
@@ -80,6 +99,32 @@ h.run('numvert-smsc', async () => {
   is(res.replies_missing, 0, 'load: no reply missing');
   await h.stopClean(d2, 'numvertd (load)');
   logs.push(d2);
+
+  // USSD dialogues against echo-esme (make bench's reference): a menu four
+  // screens deep answered in full, on two binds with more dialogues open
+  // than its_session_info has ids on one (ids are kept per bind); then one
+  // two screens deep, so that every dialogue ends early.
+  let u = await ussdLoad(['--ussd-steps', '4', '--binds', '2'], ['--answers', '1,2,3', '--count', '600',
+    '--concurrency', '400', '--binds', '2', '--dialect', 'its_session_info']);
+  is(u.code, 0, 'load --answers: exits 0');
+  is(JSON.stringify(u.ussd && [u.ussd.dialogues, u.ussd.completed, u.ussd.ended_early, u.ussd.errors, u.ussd.left_open]),
+    '[600,600,0,0,0]', 'load --answers 1,2,3: 600 dialogues completed, none early, no error');
+  is(u.ussd && u.ussd.steps, 2400, 'load --answers 1,2,3: 4 steps per dialogue, each with its screen');
+  is(u.ussd && u.ussd.step_latency_us.n, 2400, 'load --answers: one latency sample per step');
+  is(u.ussd && u.ussd.open_max, 400, 'load --answers: 400 dialogues open at once');
+  is(u.res.mo_sent, 2400, 'load --answers: no abort after a final screen');
+  u = await ussdLoad(['--ussd-steps', '2'], ['--answers', '1,2,3', '--count', '200', '--dialect', 'user_message_reference']);
+  is(u.code, 0, 'load --answers, a shorter menu: exits 0 (ending early is not an error)');
+  is(JSON.stringify(u.ussd && [u.ussd.completed, u.ussd.ended_early, u.ussd.errors, u.ussd.steps]), '[0,200,0,400]',
+    'load --answers, a shorter menu: 200 dialogues ended early after 2 steps');
+  u = await ussdLoad(['--ussd-steps', '3'], ['--count', '100', '--hold-open', '--dialect', 'sixdee'], true);
+  is(JSON.stringify(u.ussd && [u.ussd.completed, u.ussd.left_open, u.ussd.steps]), '[100,100,100]',
+    'load --hold-open: 100 dialogues dialled and left open');
+  is(u.code, 0, 'load --hold-open: holds until SIGTERM, then exits 0');
+  ok(/ussd_open=100\b/.test(u.echo), 'echo-esme still had the 100 dialogues open', u.echo);
+  const tooMany = spawnSync(path.join(h.BUILD, 'numvert-smsc'), ['load', '--kind', 'ussd', '--dialect', 'its',
+    '--concurrency', '300', '--listen', '127.0.0.1:0'], { encoding: 'utf8', timeout: 10000 });
+  is(tooMany.status, 2, 'load: 300 open its_session_info dialogues on one bind is a usage error');
 
   // The simulator's own self-test (script, phone, load in both roles).
   const st = spawnSync(path.join(h.TOP, 'gateway/sim/examples/selftest.sh'), [h.BUILD], { encoding: 'utf8', timeout: 120000 * h.SLOW });
