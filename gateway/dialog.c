@@ -397,7 +397,13 @@ dialog_ussd(struct dialog *d, struct link *l, const struct mo_msg *m)
 		goto out;
 	}
 	s = sess_find(d->sess, &key);
-	if (m->ussd_event == PROF_BEGIN) {
+	if (m->ussd_event == PROF_UNKNOWN) {
+		/* An op code the link's profile does not list: 11 written
+		 * for 0x11, or the wrong profile. Nothing is guessed. */
+		log_msg(d->log, LOG_WARN, NULL, "ussd_unknown_op", "link=%s "
+		    "profile=%s op=0x%02x", link_name(l), p->name,
+		    m->ussd.ussd_service_op);
+	} else if (m->ussd_event == PROF_BEGIN) {
 		begin(d, l, m, &key, pn);
 	} else if (m->ussd_event == PROF_ABORT) {
 		if (s != NULL) {
