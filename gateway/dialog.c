@@ -176,20 +176,33 @@ job_session(struct ussd_job *j)
 	return s;
 }
 
+/* The job's session, still open and back to "open" (why: the log), and
+ * the link's screen format; NULL when the session ended meanwhile. */
+static struct sess *
+job_resume(struct ussd_job *j, const char *why, struct menu_fmt *f)
+{
+	struct sess *s = job_session(j);
+
+	if (s != NULL) {
+		set_state(j->d, s, 0, why);
+		*f = dlg_fmt_ussd(link_cfg(j->l));
+	}
+	return s;
+}
+
 static void
 case_found(void *arg, enum menu_case_result r, const struct dlg_case *c)
 {
 	struct ussd_job *j = arg;
-	struct sess *s = job_session(j);
 	struct menu_case mc = { .result = r };
 	struct sess_state *ss;
 	struct menu_out out;
 	struct menu_fmt f;
+	struct sess *s;
 
-	if (s == NULL)
+	if ((s = job_resume(j, "case_found", &f)) == NULL)
 		goto done;
 	ss = sess_state(s);
-	set_state(j->d, s, 0, "case_found");
 	if (r == MENU_CASE_FOUND) {
 		int li = c->lang != NULL ? menu_lang_find(ss->menu, c->lang) : -1;
 
@@ -201,7 +214,6 @@ case_found(void *arg, enum menu_case_result r, const struct dlg_case *c)
 		mc.status = c->status;
 		mc.question = c->question;
 	}
-	f = dlg_fmt_ussd(link_cfg(j->l));
 	menu_case(ss->menu, &ss->ms, &mc, &f, &out);
 	if (out.kind == MENU_END) {
 		sess_final(j->d, j->l, s, &j->tlv, &out);
@@ -218,16 +230,13 @@ static void
 case_added(void *arg, int ok)
 {
 	struct ussd_job *j = arg;
-	struct sess *s = job_session(j);
-	struct sess_state *ss;
 	struct menu_out out;
 	struct menu_fmt f;
+	struct sess *s;
 
-	if (s != NULL) {
-		ss = sess_state(s);
-		set_state(j->d, s, 0, "case_added");
-		f = dlg_fmt_ussd(link_cfg(j->l));
-		menu_added(ss->menu, &ss->ms, ok, &f, &out);
+	if ((s = job_resume(j, "case_added", &f)) != NULL) {
+		menu_added(sess_state(s)->menu, &sess_state(s)->ms, ok, &f,
+		    &out);
 		sess_final(j->d, j->l, s, &j->tlv, &out);
 	}
 	free(j);
@@ -238,16 +247,14 @@ static void
 filed(void *arg, const char *code)
 {
 	struct ussd_job *j = arg;
-	struct sess *s = job_session(j);
-	struct sess_state *ss;
 	struct menu_out out;
 	struct menu_fmt f;
+	struct sess *s;
 
-	if (s != NULL) {
-		ss = sess_state(s);
-		set_state(j->d, s, 0, code != NULL ? "filed" : "file_failed");
-		f = dlg_fmt_ussd(link_cfg(j->l));
-		menu_filed(ss->menu, &ss->ms, code, &f, &out);
+	if ((s = job_resume(j, code != NULL ? "filed" : "file_failed",
+	    &f)) != NULL) {
+		menu_filed(sess_state(s)->menu, &sess_state(s)->ms, code, &f,
+		    &out);
 		sess_final(j->d, j->l, s, &j->tlv, &out);
 	}
 	free(j);
