@@ -98,7 +98,8 @@ keep(struct screen *sc, const char *s, size_t len)
 {
 	char *fb = NULL, *out;
 
-	if (sc->gsm) {
+	/* Most pieces are GSM-7 already (the file's renderings): no copy. */
+	if (sc->gsm && text_units(s, len, TEXT_GSM7) < 0) {
 		fb = fb_apply(sc->m->fb, sc->m->lang[sc->li], s, len, NULL);
 		s = fb;
 		len = strlen(fb);
@@ -295,16 +296,16 @@ unsigned
 mi_list_count(const struct menu *m, const struct menu_state *st,
     const struct mnode *n)
 {
-	struct screen *sc = xcalloc(1, sizeof *sc);
-	unsigned c;
+	struct screen scr, *sc = &scr;
 
 	sc->m = m;
 	sc->st = st;
+	sc->f = NULL;
+	sc->gsm = 0;
+	sc->used = 0;
 	sc->li = st->lang > 0 ? st->lang - 1u : 0;
 	lines(sc, n);
-	c = sc->n;
-	free(sc);
-	return c;
+	return sc->n;
 }
 
 /* Units the text takes where the link shows it; -1 beyond the budget. */
@@ -475,7 +476,7 @@ mi_render(const struct menu *m, const struct menu_state *st,
     const struct menu_fmt *f, const struct mctx *ctx, struct menu_out *out,
     unsigned *pages)
 {
-	struct screen *sc = xcalloc(1, sizeof *sc);
+	struct screen scr, *sc = &scr;
 	const struct mnode *n = &m->node[st->node];
 	const char *prefix = NULL;
 	int rc;
@@ -491,7 +492,6 @@ mi_render(const struct menu *m, const struct menu_state *st,
 	lines(sc, n);
 	out->kind = n->type == MN_END ? MENU_END : MENU_SCREEN;
 	rc = paginate(sc, n, prefix, st->page, out, pages);
-	free(sc);
 	return rc;
 }
 
@@ -500,7 +500,7 @@ void
 mi_final(const struct menu *m, const struct menu_state *st, enum mcommon c,
     const struct menu_fmt *f, struct menu_out *out)
 {
-	struct screen *sc = xcalloc(1, sizeof *sc);
+	struct screen scr, *sc = &scr;
 	const char *s;
 
 	screen_init(sc, m, st, f);
@@ -509,7 +509,6 @@ mi_final(const struct menu *m, const struct menu_state *st, enum mcommon c,
 	out->len = strlen(s) < sizeof out->text ? strlen(s) : 0;
 	memcpy(out->text, s, out->len);
 	out->text[out->len] = '\0';
-	free(sc);
 }
 
 static void
@@ -663,7 +662,7 @@ static void
 pick(const struct menu *m, struct menu_state *st, const struct mnode *n,
     unsigned v, const struct menu_fmt *f, struct menu_out *out)
 {
-	struct screen *sc = xcalloc(1, sizeof *sc);
+	struct screen scr, *sc = &scr;
 	int field = n->type == MN_REGION ? MF_REGION : n->type == MN_CERCLE ?
 	    MF_CERCLE : n->type == MN_COMMUNE ? MF_COMMUNE : MF_AXIS;
 	uint16_t val;
@@ -671,12 +670,10 @@ pick(const struct menu *m, struct menu_state *st, const struct mnode *n,
 	screen_init(sc, m, st, f);
 	lines(sc, n);
 	if (v > sc->n) {
-		free(sc);
 		invalid(m, st, f, MC_INVALID, out);
 		return;
 	}
 	val = sc->val[v - 1];
-	free(sc);
 	if (n->type == MN_REGION && val == 0) {	/* "other region" */
 		/* A step of its own: 00 from the list asks the question
 		 * again rather than undoing the screen before it. */

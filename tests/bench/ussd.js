@@ -158,13 +158,15 @@ const fmt = (x) => x.toLocaleString('en-US');
 
 function row(dialect, name, max, rated, ref) {
   const u = (r) => r.ussd;
-  // Steps are MOs here (no aborts: the last screen is final), so a run
-  // that falls short of the rate was saturated: its p99 is queueing.
+  // The rate paces MOs, hang-ups included (a dialogue whose last screen
+  // is not final is aborted: one more MO), so saturation is judged on
+  // MOs: a run short of the rate was saturated and its p99 is queueing.
   const got = pick(rated, (r) => u(r).steps_per_s);
+  const mos = pick(rated, (r) => r.mo_acked_per_s || u(r).steps_per_s);
   const cols = [dialect, String(linksFor(dialect, SESSIONS)), name,
     pick(max, (r) => u(r).steps_per_s).toFixed(0),
     `${pick(max, (r) => u(r).step_latency_us.p50)} / ${pick(max, (r) => u(r).step_latency_us.p99)}`,
-    `${got.toFixed(0)}${got < 0.95 * RATE ? ' (saturated)' : ''} / ${pick(rated, (r) => u(r).step_latency_us.p99)}`,
+    `${got.toFixed(0)}${mos < 0.95 * RATE ? ' (saturated)' : ''} / ${pick(rated, (r) => u(r).step_latency_us.p99)}`,
     `${pick(max, (r) => u(r).completed)} / ${pick(max, (r) => u(r).ended_early)} / ${sum([...max, ...rated], (r) => u(r).errors)}`,
     String(pick(max, (r) => u(r).open_max)),
     ref ? `**${(pick(max, (r) => u(r).steps_per_s) / pick(ref, (r) => u(r).steps_per_s)).toFixed(2)}**` : ''];
