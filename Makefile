@@ -111,26 +111,33 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libnumvert.a
 
 tests: all $(UNIT_BIN) $(TOOL_BIN)
 
-# Fuzz targets: clang with libFuzzer, ASan and UBSan, own objects.
-FUZZ_CFLAGS = -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -D_GNU_SOURCE -Igateway -I. $(SMPP34_CFLAGS)
+# Fuzz targets: clang with libFuzzer, ASan and UBSan, own objects. Each
+# source is compiled once (fuzzer-no-link: instrumented for coverage,
+# without libFuzzer's main), each target's own file with -fsanitize=
+# fuzzer, and every target is linked by clang++, which brings UBSan's C++
+# runtime and libstdc++ along (routing/phone.cc is C++).
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS = -std=c11 -O1 -g $(FUZZ_SAN) -D_GNU_SOURCE -Igateway -I. \
+	$(SMPP34_CFLAGS)
 FUZZ_LIB_SRC = $(BASE_SRC) $(GW_SRC) $(DB_SRC) $(ROUTING_SRC) $(MENUS_SRC)
-# The C++ sources are compiled once by clang++ with the same sanitizers
-# (fuzzer-no-link: instrumented, libFuzzer's main comes with the target)
-# and every target is linked by clang++ (its C compiled with -x c), which
-# brings UBSan's C++ runtime and libstdc++ along.
-FUZZ_CXXFLAGS = -std=c++17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
-	-fno-sanitize-recover=all -D_GNU_SOURCE -Igateway -I.
-FUZZ_CXX_OBJ = $(patsubst %.cc,build/fuzz/obj/%.o,$(ROUTING_CXX_SRC))
+FUZZ_CXXFLAGS = -std=c++17 -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
+	-D_GNU_SOURCE -Igateway -I.
+FUZZ_LIB_OBJ = $(patsubst %.c,build/fuzz/obj/%.o,$(FUZZ_LIB_SRC)) \
+	$(patsubst %.cc,build/fuzz/obj/%.o,$(ROUTING_CXX_SRC))
 
-build/fuzz/obj/%.o: %.cc $(wildcard routing/*.h)
+build/fuzz/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
-	$(CLANGXX) $(FUZZ_CXXFLAGS) -c $< -o $@
+	$(CLANGXX) $(FUZZ_CXXFLAGS) -MMD -MP -c $< -o $@
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(FUZZ_CXX_OBJ) $(wildcard gateway/*.h gateway/base/*.h db/*.h routing/*.h menus/*.h)
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANGXX) -x c $(FUZZ_CFLAGS) $< $(FUZZ_LIB_SRC) -x none \
-	    $(FUZZ_CXX_OBJ) -o $@ $(LIBS)
+	$(CLANGXX) -x c $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP \
+	    -c $< -o $@
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CLANGXX) -x c $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP \
+	    -MF $@.d -MT $@ $< -x none $(FUZZ_LIB_OBJ) -o $@ $(LIBS)
 
 fuzz-build: $(FUZZ_BIN)
 

@@ -146,6 +146,12 @@ int mi_filed_node(const struct menu *m, const struct menu_state *st,
 void mi_final(const struct menu *m, const struct menu_state *st,
     enum mcommon c, const struct menu_fmt *f, struct menu_out *out);
 
+/* The field value of entry v (1-based) of a list node's screen: 0, or
+ * -1 when there is no such entry. */
+int mi_list_pick(const struct menu *m, const struct menu_state *st,
+    const struct mnode *n, const struct menu_fmt *f, unsigned v,
+    uint16_t *val);
+
 /* Entries a list node shows in st (regions, cercles, ...), and the field
  * value of entry i (0-based). */
 unsigned mi_list_count(const struct menu *m, const struct menu_state *st,

@@ -267,7 +267,7 @@
  * Screens a session can step back through with "00". The deepest report
  * path (language, category, two detail screens, who, region, cercle,
  * commune, details, confirmation) is 11 screens; 16 leaves room for the
- * safety screens and pages while keeping struct menu_state at 116
+ * safety screens and pages while keeping struct menu_state at 122
  * octets. Deeper, the oldest step is forgotten (00 stops there).
  */
 #define NV_MENU_DEPTH_MAX 16u
