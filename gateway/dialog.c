@@ -506,9 +506,10 @@ dialog_log_stats(struct dialog *d)
 	log_msg(d->log, LOG_INFO, NULL, "dialog_stats", "open=%zu begun=%llu "
 	    "steps=%llu filed=%llu partial=%llu dropped=%llu busy=%llu "
 	    "expired_steps=%llu case_found=%llu case_wrong=%llu "
-	    "case_locked=%llu case_added=%llu failures=%llu sms_direct=%llu",
+	    "case_locked=%llu case_added=%llu failures=%llu sms_direct=%llu "
+	    "resent_steps=%llu",
 	    sess_count(d->sess), s->begun, s->steps, s->filed, s->partial,
 	    s->dropped, s->busy, s->expired_steps, s->case_found,
 	    s->case_wrong, s->case_locked, s->case_added, s->failures,
-	    s->sms_direct);
+	    s->sms_direct, s->resent_steps);
 }

@@ -71,7 +71,7 @@ void dialog_free(struct dialog *d);
 struct dialog_stats {
 	unsigned long long begun, steps, filed, partial, dropped, busy,
 	    expired_steps, case_found, case_wrong, case_locked, case_added,
-	    failures, sms_direct;
+	    failures, sms_direct, resent_steps;
 };
 const struct dialog_stats *dialog_stats(const struct dialog *d);
 size_t dialog_sessions(const struct dialog *d);

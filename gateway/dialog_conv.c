@@ -23,7 +23,7 @@
 #include "routing/crypto.h"
 
 #define CONV_BUCKETS 4096u
-#define BLOB_VERSION 1
+#define BLOB_VERSION 2
 
 struct conv {
 	uint8_t key[STORE_CONV_KEY_LEN];
@@ -34,6 +34,10 @@ struct conv {
 	uint16_t text_len;
 	int64_t expires;
 	int waiting;
+	int resumed;		/* read back at start, no step since */
+	int ended;		/* kept only to know its last step again */
+	int has_last;
+	uint8_t last[DB_HASH_LEN];	/* the last step's MO (store_dedup) */
 	uint16_t link;		/* the link of its last step */
 	TAILQ_ENTRY(conv) age;	/* by expiry: one timeout for all */
 	struct conv *hnext;
@@ -52,8 +56,10 @@ struct dlg_sms {
  * the menu at replay), the case followed, the text kept. */
 struct blob {
 	uint8_t version;
-	uint8_t pad;
+	uint8_t has_last;
 	uint16_t text_len;
+	uint8_t ended;
+	uint8_t last[DB_HASH_LEN];
 	char node[48];
 	int64_t case_id;
 	struct menu_state ms;
@@ -143,11 +149,13 @@ static uint8_t *
 blob_make(const struct conv *c, size_t *len)
 {
 	struct blob b = { .version = BLOB_VERSION, .text_len = c->text_len,
-	    .case_id = c->case_id, .ms = c->ms };
+	    .case_id = c->case_id, .ms = c->ms,
+	    .has_last = (uint8_t)c->has_last, .ended = (uint8_t)c->ended };
 	const char *id = menu_node_id(c->menu, &c->ms);
 	uint8_t *out;
 
 	snprintf(b.node, sizeof b.node, "%s", id != NULL ? id : "");
+	memcpy(b.last, c->last, sizeof b.last);
 	*len = sizeof b + c->text_len;
 	out = xmalloc(*len);
 	memcpy(out, &b, sizeof b);
@@ -167,6 +175,9 @@ struct step {
 	int answer;
 	struct mt_addr to;
 	struct menu_state prev;	/* restored if the step is not written */
+	int prev_has_last, prev_ended;
+	int64_t prev_expires;
+	uint8_t prev_last[DB_HASH_LEN];
 	uint16_t prev_len;
 	int64_t prev_case;
 	int ended;		/* the reply was the last screen */
@@ -197,6 +208,10 @@ restore(struct step *s)
 
 	c->ms = s->prev;
 	c->case_id = s->prev_case;
+	c->has_last = s->prev_has_last;
+	memcpy(c->last, s->prev_last, sizeof c->last);
+	c->ended = s->prev_ended;
+	c->expires = s->prev_expires;
 	if (c->text != NULL && c->text_len > s->prev_len) {
 		cry_wipe(c->text + s->prev_len, c->text_len - s->prev_len);
 		c->text[s->prev_len] = '\0';
@@ -223,7 +238,7 @@ step_written(void *arg, enum store_result r, int64_t report_id,
 		link_respond(s->l, s->req, r == STORE_FAILED ? SMPP_RX_T_APPN :
 		    SMPP_ROK);
 	/* An opening step not written opens no conversation. */
-	if ((r == STORE_OK && s->ended) || (r != STORE_OK && s->first))
+	if (r != STORE_OK && s->first)
 		conv_remove(d, s->c);
 	step_free(s);
 }
@@ -235,8 +250,22 @@ fmt(const struct dialog *d, struct link *l)
 	    d->dp.cfg->sms_screen, d->dp.cfg->sms_screen_ucs2 };
 }
 
-/* Writes the step with its screen; an ended conversation's row is
- * written expired (never replayed, purged). */
+/*
+ * An ended conversation stays a while, holding only its last step's MO
+ * hash, so that the SMSC's resending of that MO after a crash (its
+ * response lost) is recognised instead of opening a new conversation.
+ */
+static void
+tombstone(struct dialog *d, struct conv *c)
+{
+	c->ended = 1;
+	c->expires = time(NULL) + NV_CONV_TOMB_S;
+	TAILQ_REMOVE(&d->sms->age, c, age);
+	TAILQ_INSERT_TAIL(&d->sms->age, c, age);
+}
+
+/* Writes the step with its screen; an ended conversation is written as
+ * a tombstone (see tombstone()). */
 static void
 write_step(struct step *s, const struct menu_out *out)
 {
@@ -246,17 +275,22 @@ write_step(struct step *s, const struct menu_out *out)
 	uint8_t *blob;
 
 	s->ended = out->kind == MENU_END;
-	if (!s->ended)
-		conv_touch(s->d, c);
+	conv_touch(s->d, c);
+	if (s->ended)
+		tombstone(s->d, c);
 	s->reply = xstrdup(out->text);
 	snprintf(s->lang, sizeof s->lang, "%s", menu_lang_code(c->menu,
 	    c->ms.lang > 0 ? c->ms.lang - 1u : 0));
 	m.text = s->reply;
 	m.lang = s->lang;
+	if (s->has_dedup) {
+		c->has_last = 1;
+		memcpy(c->last, s->dedup, sizeof c->last);
+	}
 	blob = blob_make(c, &len);
 	c->waiting = 1;
-	store_conv_put(s->d->dp.s, c->key, blob, len, s->ended ? 0 :
-	    c->expires, s->has_dedup ? s->dedup : NULL, &m, step_written, s);
+	store_conv_put(s->d->dp.s, c->key, blob, len, c->expires, NULL, &m,
+	    step_written, s);
 	cry_wipe(blob, len);
 	free(blob);
 }
@@ -280,16 +314,51 @@ case_found(void *arg, enum menu_case_result r, const struct dlg_case *dc)
 }
 
 static void
-filed(void *arg, const char *code)
+tomb_written(void *arg, enum store_result r, int64_t report_id,
+    int64_t mt_id)
 {
 	struct step *s = arg;
 
+	(void)r;	/* the report is committed: answered all the same */
+	(void)report_id;
+	(void)mt_id;
 	s->c->waiting = 0;
-	if (code != NULL || s->first)
-		conv_remove(s->d, s->c);
-	else
-		restore(s);
+	if (s->answer)
+		link_respond(s->l, s->req, SMPP_ROK);
 	step_free(s);
+}
+
+/* The report (and its final screen) committed, the conversation's row
+ * deleted with it: the tombstone is written before the carrier hears. */
+static void
+filed(void *arg, const char *code)
+{
+	struct step *s = arg;
+	struct conv *c = s->c;
+	uint8_t *blob;
+	size_t len;
+
+	if (code == NULL) {
+		c->waiting = 0;
+		if (s->answer)
+			link_respond(s->l, s->req, SMPP_RX_T_APPN);
+		if (s->first)
+			conv_remove(s->d, c);
+		else
+			restore(s);
+		step_free(s);
+		return;
+	}
+	if (s->has_dedup) {
+		c->has_last = 1;
+		memcpy(c->last, s->dedup, sizeof c->last);
+	}
+	tombstone(s->d, c);
+	blob = blob_make(c, &len);
+	store_conv_put(s->d->dp.s, c->key, blob, len, c->expires, NULL, NULL,
+	    tomb_written, s);
+	cry_wipe(blob, len);
+	free(blob);
 }
 
 static void
@@ -330,10 +399,7 @@ act(struct step *s, const char *input, struct menu_out *out)
 		f = dlg_file_new(d, c->menu, &c->ms, s->l, &s->to, c->text,
 		    c->text_len);
 		f->sms = 1;
-		f->answer = s->answer;
-		f->req = s->req;
-		if ((f->has_dedup = s->has_dedup))
-			memcpy(f->dedup, s->dedup, sizeof f->dedup);
+		f->answer = 0;	/* filed() answers, after the tombstone */
 		f->has_conv = 1;
 		memcpy(f->conv, c->key, sizeof f->conv);
 		f->done = filed;
@@ -368,35 +434,34 @@ step_new(struct dialog *d, struct conv *c, struct link *l,
 	s->prev_len = c->text_len;
 	s->prev_case = c->case_id;
 	/*
-	 * No retransmission marker for a step: the same answer ("1") from
-	 * the same phone minutes apart is the usual case in a menu, not a
-	 * carrier's retransmission, and only the text would tell them
-	 * apart. A step is committed before its deliver_sm_resp, so a
-	 * retransmission needs a lost response; it then counts as one more
-	 * answer, which 00 undoes (docs/menus.md).
+	 * No retransmission marker in the database for a step: the same
+	 * answer ("1") from the same phone minutes apart is the usual case
+	 * in a menu, and only the text would tell it from a carrier's
+	 * retransmission. The step's MO hash is kept with the conversation
+	 * instead, for the one case where a retransmission is certain
+	 * enough: the first MO after a restart equal to the last step
+	 * written before it (dlg_conv_claim).
 	 */
-	(void)m->dedup;
+	s->prev_has_last = c->has_last;
+	memcpy(s->prev_last, c->last, sizeof s->prev_last);
+	s->prev_ended = c->ended;
+	s->prev_expires = c->expires;
+	if ((s->has_dedup = m->dedup != NULL))
+		memcpy(s->dedup, m->dedup, sizeof s->dedup);
 	memcpy(s->pn, pn, sizeof s->pn);
 	return s;
 }
 
 /* --- entry points (dialog_sms.c) -------------------------------------- */
 
+/*
+ * An SMS of pn and its conversation: 1 when handled here (a step, or
+ * the SMSC's resending of the last one after a restart), 0 when pn has
+ * no conversation open (a tombstone the SMS does not match is forgotten
+ * and the caller decides, as for a first SMS).
+ */
 int
-dlg_conv_open(struct dialog *d, const uint8_t *pn)
-{
-	uint8_t key[STORE_CONV_KEY_LEN];
-	int r;
-
-	store_conv_key(d->dp.s, pn, key);
-	r = conv_find(d->sms, key) != NULL;
-	cry_wipe(key, sizeof key);
-	return r;
-}
-
-/* A step of the open conversation of pn. */
-void
-dlg_conv_step(struct dialog *d, struct link *l, const struct mo_msg *m,
+dlg_conv_claim(struct dialog *d, struct link *l, const struct mo_msg *m,
     const uint8_t *pn)
 {
 	uint8_t key[STORE_CONV_KEY_LEN];
@@ -408,17 +473,38 @@ dlg_conv_step(struct dialog *d, struct link *l, const struct mo_msg *m,
 	store_conv_key(d->dp.s, pn, key);
 	c = conv_find(d->sms, key);
 	cry_wipe(key, sizeof key);
-	if (c == NULL || c->waiting) {
+	if (c == NULL)
+		return 0;
+	if (c->waiting) {
 		/* A step while the previous one is written: the carrier
 		 * delivers it again. */
 		if (m->answer)
 			link_respond(l, m->req, SMPP_RX_T_APPN);
-		return;
+		return 1;
+	}
+	/*
+	 * Killed after a step's commit but before its deliver_sm_resp left,
+	 * numvertd gets the MO again from the SMSC once restarted: answered,
+	 * not taken for a second answer (its screen is in the outbox).
+	 */
+	if (c->resumed && c->has_last && m->dedup != NULL &&
+	    memcmp(m->dedup, c->last, sizeof c->last) == 0) {
+		c->resumed = 0;
+		d->st.resent_steps++;
+		if (m->answer)
+			link_respond(l, m->req, SMPP_ROK);
+		return 1;
+	}
+	c->resumed = 0;
+	if (c->ended) {
+		conv_remove(d, c);	/* its row: replaced or expired */
+		return 0;
 	}
 	s = step_new(d, c, l, m, pn);
 	d->st.steps++;
 	menu_step(c->menu, &c->ms, m->text, &f, &out);
 	act(s, m->text, &out);
+	return 1;
 }
 
 /*
@@ -483,7 +569,8 @@ expire_one(struct dialog *d, struct conv *c)
 	struct link *l = dlg_link_of(d, c->link);
 
 	menu_report(c->menu, &c->ms, &mr);
-	if (c->text_len > 0 && !mr.gbv && l != NULL && !d->closing) {
+	if (c->text_len > 0 && !c->ended && !mr.gbv && l != NULL &&
+	    !d->closing) {
 		struct mt_addr none = { 0 };
 
 		f = dlg_file_new(d, c->menu, &c->ms, l, &none, c->text,
@@ -545,6 +632,10 @@ dialog_conv_resume(struct dialog *d, const uint8_t *key, const void *state,
 		goto bad;
 	c->ms = b.ms;
 	c->case_id = b.case_id;
+	c->resumed = 1;
+	c->ended = b.ended;
+	c->has_last = b.has_last;
+	memcpy(c->last, b.last, sizeof c->last);
 	if (b.text_len > 0) {
 		c->text = xmalloc(b.text_len + 1u);
 		memcpy(c->text, (const uint8_t *)state + sizeof b, b.text_len);

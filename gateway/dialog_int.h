@@ -92,8 +92,7 @@ void dlg_case_add(struct dialog *d, int64_t report_id, const char *text,
 int dlg_case_key(struct dialog *d, char **cause);
 
 /* SMS conversations (dialog_conv.c). */
-int dlg_conv_open(struct dialog *d, const uint8_t *pn);
-void dlg_conv_step(struct dialog *d, struct link *l, const struct mo_msg *m,
+int dlg_conv_claim(struct dialog *d, struct link *l, const struct mo_msg *m,
     const uint8_t *pn);
 /* How a conversation opens: menu_begin's arguments (or the case-code
  * screen when code is set), the first answer given with the opening

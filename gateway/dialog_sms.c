@@ -229,8 +229,8 @@ dialog_sms(struct dialog *d, struct link *l, const struct mo_msg *m)
 	int rc = 0;
 
 	menu_sms_parse(d->menu, m->text, m->len, &ps);
-	if (has_pn && !d->closing && dlg_conv_open(d, pn)) {
-		dlg_conv_step(d, l, m, pn);
+	if (has_pn && !d->closing && dlg_conv_claim(d, l, m, pn)) {
+		/* a step of its conversation */
 	} else if (ps.follow || cc_parse(m->text, code) != CC_NOT_A_CODE) {
 		const char *rest = ps.follow ? ps.rest : m->text;
 

@@ -319,6 +319,13 @@
  */
 #define NV_CONV_MAX 65536u
 
+/*
+ * Seconds an ended SMS conversation is remembered (its last step's MO
+ * hash only), so that an SMSC resending that MO after a crash (its
+ * response lost) does not open a new one. SMSCs resend within minutes.
+ */
+#define NV_CONV_TOMB_S 600
+
 /* Conversations expired per timer callback (cf. NV_SESS_EXPIRE_PER_CB). */
 #define NV_CONV_EXPIRE_PER_CB 256u
 
