@@ -182,6 +182,8 @@ struct step {
 	int64_t prev_case;
 	int ended;		/* the reply was the last screen */
 	int first;		/* it opened the conversation */
+	int lang_free;		/* opened by a code alone: a case found
+				 * answers in its report's language */
 	char lang[8];
 	char *reply;
 	uint8_t dedup[DB_HASH_LEN];
@@ -305,6 +307,12 @@ case_found(void *arg, enum menu_case_result r, const struct dlg_case *dc)
 	struct menu_out out;
 
 	if (r == MENU_CASE_FOUND) {
+		int li = s->lang_free && dc->lang != NULL ?
+		    menu_lang_find(c->menu, dc->lang) : -1;
+
+		/* As a USSD dialogue dialled with the code. */
+		if (li >= 0)
+			c->ms.lang = (uint8_t)(li + 1);
 		c->case_id = dc->report_id;
 		mc.status = dc->status;
 		mc.question = dc->question;
@@ -535,6 +543,7 @@ dlg_conv_begin(struct dialog *d, struct link *l, const struct mo_msg *m,
 	s = step_new(d, c, l, m, pn);
 	s->first = 1;
 	s->prev_len = 0;
+	s->lang_free = st->code != NULL && st->lang == NULL;
 	if (st->code != NULL)
 		menu_begin_case(c->menu, &c->ms, st->mode, st->lang, &f, &out);
 	else

@@ -167,8 +167,11 @@ submit(struct dlg_file *f)
 	r.conv_key = f->has_conv ? f->conv : NULL;
 	/* An SMS's final screen goes in the outbox with the report. GBV
 	 * included: it answers the survivor's own message, and carries
-	 * the referral contacts (docs/menus.md). */
-	if (f->sms && f->res.reply && !f->partial) {
+	 * the referral contacts (docs/menus.md). The routing's reply flag
+	 * is about an unprompted confirmation (never for GBV); over the
+	 * rate limit nobody gets an answer. */
+	if (f->sms && !f->partial && (f->res.reply || (mr.gbv &&
+	    strstr(f->res.flags, "over_limit") == NULL))) {
 		fmt = (struct menu_fmt){ link_cfg(f->l)->menu_unicode,
 		    f->d->dp.cfg->sms_screen, f->d->dp.cfg->sms_screen_ucs2 };
 		menu_filed(f->menu, &ms, f->code, &fmt, &out);

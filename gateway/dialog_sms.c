@@ -39,6 +39,7 @@ struct sms_job {
 	struct menu_state ms;
 	struct menu *menu;
 	char lang[8];
+	int lang_free;		/* no keyword: the report's language */
 	char *text;		/* SUIVI code text: what to add */
 	size_t len;
 	char *reply;
@@ -100,7 +101,14 @@ found(void *arg, enum menu_case_result r, const struct dlg_case *c)
 	struct menu_case mc = { .result = r };
 	struct menu_fmt f = fmt_sms(j->d, j->l);
 	struct menu_out out;
+	int li = r == MENU_CASE_FOUND && j->lang_free && c->lang != NULL ?
+	    menu_lang_find(j->menu, c->lang) : -1;
 
+	/* The code without a keyword: as a USSD dialogue dialled with it. */
+	if (li >= 0) {
+		j->ms.lang = (uint8_t)(li + 1);
+		snprintf(j->lang, sizeof j->lang, "%s", c->lang);
+	}
 	if (r == MENU_CASE_FOUND && j->len > 0) {
 		/* The case_text node's "done" screen answers. */
 		menu_case(j->menu, &j->ms, &(struct menu_case){
@@ -147,6 +155,7 @@ follow(struct dialog *d, struct link *l, const struct mo_msg *m,
 	j->answer = m->answer;
 	j->to = m->reply;
 	j->menu = menu_ref(d->menu);
+	j->lang_free = lang == NULL;
 	menu_begin_case(j->menu, &j->ms, MENU_MODE_SMS, lang, &f, &out);
 	snprintf(j->lang, sizeof j->lang, "%s", menu_lang_code(j->menu,
 	    j->ms.lang - 1u));

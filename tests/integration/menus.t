@@ -5,10 +5,13 @@
 // made by golden/regen from menus/default.yaml) replayed through
 // numvert-smsc script against numvertd in client mode, once per USSD
 // dialect (its_session_info, user_message_reference, sixdee), the files of
-// a dialect concatenated into one script (one handset per sender). Each
-// transcript must match exactly; then the database must hold exactly the
-// reports the files say (category, language, partial), with only the
-// narratives typed on a details screen. Last, the USSD guard timer: a
+// a dialect concatenated into one script (one handset per sender); and the
+// SMS transcripts (LANG/NAME.sms.script: the same paths as SMS
+// conversations, and the one-SMS keyword paths) once, on an
+// its_session_info link. Each transcript must match exactly; then the
+// database must hold exactly the reports the files say (category,
+// language, partial, channel), with only the narratives typed on a details
+// screen (or the SMS that named the category). Last, the USSD guard timer: a
 // silent IED dialogue after its region is kept as a partial urgent report
 // and a later answer gets the "expired" screen; a silent GBV dialogue
 // leaves nothing.
@@ -50,8 +53,10 @@ function sameMultiset(got, want, name) {
   return ok(diff.length === 0, name, diff.join('\n'));
 }
 
-// Runs every golden file in one dialect; returns numvertd's directory.
+// Runs every golden file in one dialect ("sms": the SMS files, on an
+// its_session_info link); returns numvertd's directory.
 async function dialect(files, dl) {
+  const sms = dl === 'sms';
   const dir = h.tmpdir();
   const pf = path.join(dir, 'port');
   const script = path.join(dir, `golden-${dl}.script`);
@@ -60,7 +65,7 @@ async function dialect(files, dl) {
   const owner = [];
   const bySender = new Map();
   for (const g of files) {
-    const t = golden.withDialect(g.text, dl).replace(/\n$/, '').split('\n');
+    const t = (sms ? g.text : golden.withDialect(g.text, dl)).replace(/\n$/, '').split('\n');
     for (const l of t) { lines.push(l); owner.push(g); }
     for (const s of g.senders) bySender.set(s, g);
   }
@@ -68,7 +73,7 @@ async function dialect(files, dl) {
   const t0 = Date.now();
   const s = h.smsc(['script', script, '--listen', '127.0.0.1:0', '--port-file', pf]);
   const port = await portFile(pf);
-  const d = h.numvertd(h.clientConf([{ name: 'sim', port, ussd_profile: dl }]).replace('log_level = debug', 'log_level = info'), dir);
+  const d = h.numvertd(h.clientConf([{ name: 'sim', port, ussd_profile: sms ? 'its_session_info' : dl }]).replace('log_level = debug', 'log_level = info'), dir);
   const r = await Promise.race([s.exited, h.sleep(90000 * h.SLOW).then(() => ({ code: 'timeout' }))]);
   h.diag(`${dl}: ${files.length} transcripts, ${lines.filter((l) => l.startsWith('>')).length} MOs in ${Date.now() - t0} ms`);
   // The differences, by file: "- expected", "+ got   # line N", "! line N: ...",
@@ -100,11 +105,12 @@ async function dialect(files, dl) {
   await h.stopClean(d, `numvertd (${dl})`);
 
   // What the database holds: one report per file that files one.
-  const want = files.filter((g) => g.report !== 'none').map((g) => `${g.report.category} ${g.report.lang} partial=${g.report.partial}`);
+  const channel = sms ? 'sms' : 'ussd';
+  const want = files.filter((g) => g.report !== 'none').map((g) => `${g.report.category} ${g.report.lang} partial=${g.report.partial} ${channel}`);
   const got = reports(path.join(dir, 'numvert.db'));
   is(got.length, want.length, `${dl}: ${want.length} reports in the database`);
-  sameMultiset(got.map((x) => x.replace(/ urgent=\d+ \S+$/, '')), want, `${dl}: each report with its category, language and partial flag`);
-  ok(got.every((x) => / ussd$/.test(x)), `${dl}: every report came by USSD`);
+  sameMultiset(got.map((x) => x.replace(/ urgent=\d+ /, ' ')), want, `${dl}: each report with its category, language, partial flag and channel (${channel})`);
+  ok(got.every((x) => new RegExp(` ${channel}$`).test(x)), `${dl}: every report came by ${sms ? 'SMS' : 'USSD'}`);
   ok(got.filter((x) => / partial=1 /.test(x)).every((x) => / urgent=1 /.test(x)), `${dl}: partial reports are urgent`,
     got.filter((x) => / partial=1 /.test(x)).join('\n'));
   const texts = narratives(dir).filter((n) => n !== '');
@@ -159,15 +165,23 @@ async function timeout() {
 
 h.run('golden menu transcripts', async () => {
   const t0 = Date.now();
-  const files = golden.files().map(golden.read);
+  const all = golden.files().map(golden.read);
+  const files = all.filter((g) => g.channel === 'ussd');
+  const smsFiles = all.filter((g) => g.channel === 'sms');
   const langs = new Set(files.map((g) => g.lang));
-  ok(files.length >= 100, `${files.length} golden transcripts in ${langs.size} languages`);
-  const senders = files.flatMap((g) => [...g.senders]);
-  is(new Set(senders).size, files.length, 'one sender per file, none shared');
+  ok(files.length >= 100, `${files.length} golden USSD transcripts in ${langs.size} languages`);
+  const names = new Set(smsFiles.map((g) => `${g.lang}/${g.name}`));
+  const noSms = files.filter((g) => g.name !== 'abort' && !names.has(`${g.lang}/${g.name}.sms`)).map((g) => `${g.lang}/${g.name}`);
+  ok(noSms.length === 0, `${smsFiles.length} golden SMS transcripts: every USSD path but the hang-up also by SMS`, noSms.join(' '));
+  for (const l of langs)
+    ok(['keyword-place', 'keyword-region'].every((n) => names.has(`${l}/${n}.sms`)), `${l}: the one-SMS keyword paths (with a place, alone)`);
+  const senders = all.flatMap((g) => [...g.senders]);
+  is(new Set(senders).size, all.length, 'one sender per file, none shared');
   ok(senders.every((n) => /^2237\d{7}$/.test(n)), 'senders in the made-up 2237xxxxxxx range');
   // The timeout test mostly waits: it runs beside the transcripts.
   const slow = timeout();
   for (const dl of golden.DIALECTS) await dialect(files, dl);
+  await dialect(smsFiles, 'sms');
   await slow;
   h.diag(`menus.t: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }, 240);

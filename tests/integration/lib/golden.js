@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The golden USSD transcripts of tests/integration/golden/LANG/NAME.script:
-// reading them (tests/integration/menus.t, menus-nodesmpp.t) and what
-// tests/integration/golden/regen shares with those tests. A golden file is
-// a numvert-smsc script (docs/simulator.md) with a header of comments; the
-// header's "# report:" line says what the dialogue leaves in the database:
+// The golden transcripts of tests/integration/golden/LANG/NAME.script (USSD)
+// and LANG/NAME.sms.script (the same path by SMS, and the one-SMS keyword
+// paths): reading them (tests/integration/menus.t, menus-nodesmpp.t,
+// privacy.t) and what tests/integration/golden/regen shares with those
+// tests. A golden file is a numvert-smsc script (docs/simulator.md) with a
+// header of comments; the header's "# report:" line says what the dialogue
+// leaves in the database:
 //   # report: none
 //   # report: CATEGORY LANG partial=0|1
 // and, for a report with words typed on its details screen, those words:
@@ -48,12 +50,15 @@ function unescape(s) {
   return Buffer.from(bytes).toString('utf8');
 }
 
-// A golden file: its language and name, what it leaves in the database,
-// its sender, and its steps: { mo: TEXT } (an answer, a dial, or "abort")
-// and { verdict: 'continue'|'end', text: TEXT (unescaped, {code} kept) }.
+// A golden file: its language and name ("NAME" or "NAME.sms"), its channel
+// ('ussd' or 'sms'), what it leaves in the database, its sender, and its
+// steps: { mo: TEXT } (an answer, a dial, or "abort"; by SMS also to: the
+// number texted) and { verdict: 'continue'|'end', text: TEXT (unescaped,
+// {code} kept) }, by SMS { sms: true, text: TEXT }.
 function read(file) {
   const text = fs.readFileSync(file, 'utf8');
-  const g = { file, text, lang: path.basename(path.dirname(file)), name: path.basename(file, '.script'),
+  const name = path.basename(file, '.script');
+  const g = { file, text, lang: path.basename(path.dirname(file)), name, channel: /\.sms$/.test(name) ? 'sms' : 'ussd',
     report: null, narrative: null, senders: new Set(), steps: [], dialect: null };
   for (const line of text.split('\n')) {
     let m;
@@ -63,6 +68,8 @@ function read(file) {
     else if ((m = /^dialect (\S+)/.exec(line))) g.dialect = m[1];
     else if ((m = /^> ussd (\S+) (.*)$/.exec(line))) { g.senders.add(m[1]); g.steps.push({ from: m[1], mo: m[2] }); }
     else if ((m = /^< ussd (\S+) (continue|end) (.*)$/.exec(line))) g.steps.push({ from: m[1], verdict: m[2], text: unescape(m[3]) });
+    else if ((m = /^> sms (\S+) (\S+) (.*)$/.exec(line))) { g.senders.add(m[1]); g.steps.push({ from: m[1], to: m[2], mo: m[3] }); }
+    else if ((m = /^< sms (\S+) (.*)$/.exec(line))) g.steps.push({ from: m[1], sms: true, text: unescape(m[2]) });
     else if (/^[<>]/.test(line)) g.steps.push({ other: line });
   }
   if (g.report === null) throw new Error(`${file}: no "# report:" line in the header`);
