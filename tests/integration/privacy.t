@@ -290,10 +290,14 @@ h.run('privacy: no phone number anywhere', async () => {
   const cp = fs.mkdtempSync(path.join(os.tmpdir(), 'numvert-priv-'));
   for (const f of [db, `${db}-wal`, `${db}-shm`]) if (fs.existsSync(f)) fs.copyFileSync(f, path.join(cp, path.basename(f)));
   const q = spawnSync('sqlite3', [path.join(cp, 'numvert.db'),
-    "SELECT hex(key) || ' ' || hex(state) FROM conversations WHERE expires > strftime('%s', 'now')"], { encoding: 'utf8' });
+    "SELECT hex(key) || ' ' || hex(state) || ' ' || (expires > strftime('%s', 'now') + 900) FROM conversations " +
+    "WHERE expires > strftime('%s', 'now')"], { encoding: 'utf8' });
   fs.rmSync(cp, { recursive: true, force: true });
-  const rows = q.stdout.split('\n').filter((x) => x !== '');
-  const row = Buffer.concat(rows.flatMap((x) => x.split(' ')).map((x) => Buffer.from(x, 'hex')));
+  // Every row: the open conversation (sms_conversation_timeout, 1 h) and
+  // the ended ones kept 10 minutes as tombstones (their last step's hash).
+  const convRows = q.stdout.split('\n').filter((x) => x !== '');
+  const rows = convRows.filter((x) => x.endsWith(' 1'));
+  const row = Buffer.concat(convRows.flatMap((x) => x.split(' ').slice(0, 2)).map((x) => Buffer.from(x, 'hex')));
   hits.row = scan(row).map((n) => ({ where: 'conversation row', needle: n }));
 
   // What the replays left: the reports the transcripts say.
@@ -339,7 +343,8 @@ h.run('privacy: no phone number anywhere', async () => {
   is(rows.length, 1, 'one SMS conversation open at the kill, in the conversations table', q.stderr + q.stdout);
   found = real(hits.row);
   ok(rows.length === 1 && found.length === 0 && row.indexOf(Buffer.from('mon numero')) < 0,
-    `its row (${row.length} octets) holds neither its number nor the words typed`, show(found));
+    `its row and the ${convRows.length - rows.length} tombstones of ended ones (${row.length} octets) hold neither a number nor the words typed`,
+    show(found));
   ok(diff.length === 0, `${want.length} reports, each with the category, language, partial flag and channel its transcript says`, diff.join('\n'));
   found = real(hits.backup);
   ok(fs.existsSync(bak) && found.length === 0, 'no number in the backup', show(found));
