@@ -33,11 +33,24 @@ set_state(struct dialog *d, struct sess *s, unsigned to, const char *why)
 	ss->waiting = (uint8_t)to;
 }
 
+_Static_assert(sizeof ((struct sess_state *)0)->code == CC_LEN + 1,
+    "a session holds one case code");
+
 struct menu_fmt
 dlg_fmt_ussd(const struct cfg_link *c)
 {
 	return (struct menu_fmt){ c->menu_unicode, c->ussd_screen,
-	    c->ussd_screen_ucs2 };
+	    c->ussd_screen_ucs2, NULL };
+}
+
+/* The link's format, with the code the session's report will get. */
+static struct menu_fmt
+sess_fmt(struct link *l, struct sess *s)
+{
+	struct menu_fmt f = dlg_fmt_ussd(link_cfg(l));
+
+	f.code = sess_state(s)->code;
+	return f;
 }
 
 /* Sends a USSD screen in the dialogue of tlv; final ends it. */
@@ -123,6 +136,7 @@ keep_partial(struct dialog *d, struct sess *s, struct link *l)
 	}
 	f = dlg_file_new(d, ss->menu, &ss->ms, l, sess_reply(s), ss->text,
 	    ss->text_len);
+	memcpy(f->reserved, ss->code, sizeof f->reserved);
 	f->partial = 1;
 	d->st.partial++;
 	dlg_file(f);
@@ -185,7 +199,7 @@ job_resume(struct ussd_job *j, const char *why, struct menu_fmt *f)
 
 	if (s != NULL) {
 		set_state(j->d, s, 0, why);
-		*f = dlg_fmt_ussd(link_cfg(j->l));
+		*f = sess_fmt(j->l, s);
 	}
 	return s;
 }
@@ -301,6 +315,7 @@ act(struct dialog *d, struct link *l, struct sess *s,
 		set_state(d, s, 1, "submit");
 		f = dlg_file_new(d, ss->menu, &ss->ms, l, sess_reply(s),
 		    ss->text, ss->text_len);
+		memcpy(f->reserved, ss->code, sizeof f->reserved);
 		f->done = filed;
 		f->arg = ussd_job(d, l, s, tlv);
 		dlg_file(f);
@@ -364,6 +379,8 @@ begin(struct dialog *d, struct link *l, const struct mo_msg *m,
 	d->st.begun++;
 	ss = sess_state(s);
 	ss->menu = menu_ref(d->menu);
+	cc_new(ss->code);	/* shown early where the menu says {code} */
+	f.code = ss->code;
 	if (dialled_code(dialled, code, sizeof code) != NULL) {
 		menu_begin_case(ss->menu, &ss->ms, MENU_MODE_USSD, NULL, &f,
 		    &out);
@@ -428,6 +445,7 @@ dialog_ussd(struct dialog *d, struct link *l, const struct mo_msg *m)
 		struct sess_state *ss = sess_state(s);
 
 		d->st.steps++;
+		f = sess_fmt(l, s);
 		menu_step(ss->menu, &ss->ms, m->text, &f, &out);
 		act(d, l, s, &m->ussd, m->text, &out);
 	}

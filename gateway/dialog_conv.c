@@ -39,6 +39,7 @@ struct conv {
 	int has_last;
 	uint8_t last[DB_HASH_LEN];	/* the last step's MO (store_dedup) */
 	uint16_t link;		/* the link of its last step */
+	char code[CC_LEN + 1];	/* the code its report will get */
 	TAILQ_ENTRY(conv) age;	/* by expiry: one timeout for all */
 	struct conv *hnext;
 };
@@ -59,6 +60,7 @@ struct blob {
 	uint8_t has_last;
 	uint16_t text_len;
 	uint8_t ended;
+	char code[CC_LEN + 1];
 	uint8_t last[DB_HASH_LEN];
 	char node[48];
 	int64_t case_id;
@@ -125,6 +127,7 @@ conv_add(struct dialog *d, const uint8_t *key, struct menu *m,
 		return NULL;
 	c = xcalloc(1, sizeof *c);
 	memcpy(c->key, key, sizeof c->key);
+	cc_new(c->code);
 	c->menu = menu_ref(m);
 	c->expires = expires;
 	c->hnext = t->bucket[bucket_of(key)];
@@ -156,6 +159,7 @@ blob_make(const struct conv *c, size_t *len)
 
 	snprintf(b.node, sizeof b.node, "%s", id != NULL ? id : "");
 	memcpy(b.last, c->last, sizeof b.last);
+	memcpy(b.code, c->code, sizeof b.code);
 	*len = sizeof b + c->text_len;
 	out = xmalloc(*len);
 	memcpy(out, &b, sizeof b);
@@ -246,10 +250,10 @@ step_written(void *arg, enum store_result r, int64_t report_id,
 }
 
 static struct menu_fmt
-fmt(const struct dialog *d, struct link *l)
+fmt(const struct dialog *d, struct link *l, const struct conv *c)
 {
 	return (struct menu_fmt){ link_cfg(l)->menu_unicode,
-	    d->dp.cfg->sms_screen, d->dp.cfg->sms_screen_ucs2 };
+	    d->dp.cfg->sms_screen, d->dp.cfg->sms_screen_ucs2, c->code };
 }
 
 /*
@@ -303,7 +307,7 @@ case_found(void *arg, enum menu_case_result r, const struct dlg_case *dc)
 	struct step *s = arg;
 	struct conv *c = s->c;
 	struct menu_case mc = { .result = r };
-	struct menu_fmt f = fmt(s->d, s->l);
+	struct menu_fmt f = fmt(s->d, s->l, s->c);
 	struct menu_out out;
 
 	if (r == MENU_CASE_FOUND) {
@@ -373,7 +377,7 @@ static void
 added(void *arg, int ok)
 {
 	struct step *s = arg;
-	struct menu_fmt f = fmt(s->d, s->l);
+	struct menu_fmt f = fmt(s->d, s->l, s->c);
 	struct menu_out out;
 
 	s->c->waiting = 0;
@@ -408,6 +412,7 @@ act(struct step *s, const char *input, struct menu_out *out)
 		    c->text_len);
 		f->sms = 1;
 		f->answer = 0;	/* filed() answers, after the tombstone */
+		memcpy(f->reserved, c->code, sizeof f->reserved);
 		f->has_conv = 1;
 		memcpy(f->conv, c->key, sizeof f->conv);
 		f->done = filed;
@@ -473,7 +478,7 @@ dlg_conv_claim(struct dialog *d, struct link *l, const struct mo_msg *m,
     const uint8_t *pn)
 {
 	uint8_t key[STORE_CONV_KEY_LEN];
-	struct menu_fmt f = fmt(d, l);
+	struct menu_fmt f;
 	struct menu_out out;
 	struct conv *c;
 	struct step *s;
@@ -510,6 +515,7 @@ dlg_conv_claim(struct dialog *d, struct link *l, const struct mo_msg *m,
 	}
 	s = step_new(d, c, l, m, pn);
 	d->st.steps++;
+	f = fmt(d, l, c);
 	menu_step(c->menu, &c->ms, m->text, &f, &out);
 	act(s, m->text, &out);
 	return 1;
@@ -526,7 +532,7 @@ dlg_conv_begin(struct dialog *d, struct link *l, const struct mo_msg *m,
     const uint8_t *pn, const struct dlg_conv_start *st)
 {
 	uint8_t key[STORE_CONV_KEY_LEN];
-	struct menu_fmt f = fmt(d, l);
+	struct menu_fmt f;
 	struct menu_out out;
 	struct conv *c;
 	struct step *s;
@@ -538,6 +544,7 @@ dlg_conv_begin(struct dialog *d, struct link *l, const struct mo_msg *m,
 	if (c == NULL)
 		return -1;
 	d->st.begun++;
+	f = fmt(d, l, c);
 	if (st->text != NULL)
 		dlg_text_keep(&c->text, &c->text_len, st->text);
 	s = step_new(d, c, l, m, pn);
@@ -643,6 +650,8 @@ dialog_conv_resume(struct dialog *d, const uint8_t *key, const void *state,
 	c->case_id = b.case_id;
 	c->resumed = 1;
 	c->ended = b.ended;
+	memcpy(c->code, b.code, sizeof c->code);
+	c->code[CC_LEN] = '\0';
 	c->has_last = b.has_last;
 	memcpy(c->last, b.last, sizeof c->last);
 	if (b.text_len > 0) {

@@ -85,6 +85,7 @@ file_free(struct dlg_file *f)
 	free(f->text);
 	cry_wipe(&f->to, sizeof f->to);
 	cry_wipe(f->code, sizeof f->code);
+	cry_wipe(f->reserved, sizeof f->reserved);
 	if (f->reply != NULL) {
 		cry_wipe(f->reply, strlen(f->reply));
 		free(f->reply);
@@ -139,7 +140,13 @@ submit(struct dlg_file *f)
 		file_done(f, STORE_FAILED, 0, 0);
 		return;
 	}
-	cc_new(f->code);
+	/* The code the citizen saw already, unless another case holds
+	 * it (1 in 10,000 with 10,000 open cases): then a new one, shown
+	 * on the final screen. */
+	if (f->reserved[0] != '\0' && f->attempts == 0)
+		memcpy(f->code, f->reserved, sizeof f->code);
+	else
+		cc_new(f->code);
 	(void)cc_hash(f->d->case_key, f->code, hash);
 	rt.region = f->res.region;
 	rt.cercle = f->res.cercle;
@@ -173,7 +180,8 @@ submit(struct dlg_file *f)
 	if (f->sms && !f->partial && (f->res.reply || (mr.gbv &&
 	    strstr(f->res.flags, "over_limit") == NULL))) {
 		fmt = (struct menu_fmt){ link_cfg(f->l)->menu_unicode,
-		    f->d->dp.cfg->sms_screen, f->d->dp.cfg->sms_screen_ucs2 };
+		    f->d->dp.cfg->sms_screen, f->d->dp.cfg->sms_screen_ucs2,
+		    NULL };
 		menu_filed(f->menu, &ms, f->code, &fmt, &out);
 		free(f->reply);
 		f->reply = xstrdup(out.text);

@@ -58,6 +58,7 @@ struct dlg_file {
 	int routed;
 	struct intake_res res;
 	char code[CC_LEN + 1];
+	char reserved[CC_LEN + 1];	/* the code shown already, or "" */
 	char *reply;			/* SMS: the final screen sent */
 	char lang[8];
 	void (*done)(void *arg, const char *code);

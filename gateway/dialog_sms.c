@@ -26,7 +26,7 @@ static struct menu_fmt
 fmt_sms(const struct dialog *d, struct link *l)
 {
 	return (struct menu_fmt){ link_cfg(l)->menu_unicode,
-	    d->dp.cfg->sms_screen, d->dp.cfg->sms_screen_ucs2 };
+	    d->dp.cfg->sms_screen, d->dp.cfg->sms_screen_ucs2, NULL };
 }
 
 /* An SMS answer that is not a report: outbox first, then the carrier. */

@@ -85,6 +85,9 @@ struct sess_state {
 	uint16_t text_len;
 	uint8_t waiting;	/* a write for it is under way */
 	int64_t case_id;	/* the case followed, 0 none */
+	char code[10];		/* the case code its report will get
+				 * (CC_LEN + 1), shown early on IED and
+				 * attack screens */
 };
 
 enum sess_reason {

@@ -89,6 +89,11 @@ struct menu_fmt {
 				 * 0: the GSM-7 renderings */
 	unsigned budget_gsm7;	/* septets per screen (escapes count 2) */
 	unsigned budget_ucs2;	/* UTF-16 units per screen */
+	/* The case code the session's report will get, shown where a
+	 * screen says {code} before anything is filed (IED and attack:
+	 * a dialogue broken off later is kept and can be resumed with
+	 * it); NULL: none reserved. */
+	const char *code;
 };
 
 enum menu_kind {

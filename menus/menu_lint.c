@@ -177,7 +177,7 @@ check_fits(struct lint *l, const struct menu_lint_budget *b, unsigned nb)
 
 	for (unsigned k = 0; k < nb; k++)
 		for (int uni = 0; uni <= 1; uni++) {
-			struct menu_fmt f = { uni, b[k].gsm7, b[k].ucs2 };
+			struct menu_fmt f = { uni, b[k].gsm7, b[k].ucs2, NULL };
 
 			for (unsigned li = 0; li < m->nlang; li++) {
 				memset(&st, 0, sizeof st);
@@ -379,7 +379,7 @@ check_paths(struct lint *l, const struct menu_lint_budget *b, unsigned nb)
 	w.best = xcalloc((size_t)m->nnode * (nc + 1), sizeof *w.best);
 	for (unsigned k = 0; k < nb; k++)
 		for (int uni = 0; uni <= 1; uni++) {
-			struct menu_fmt f = { uni, b[k].gsm7, b[k].ucs2 };
+			struct menu_fmt f = { uni, b[k].gsm7, b[k].ucs2, NULL };
 
 			w.f = &f;
 			for (w.li = 0; w.li < m->nlang; w.li++) {

@@ -163,7 +163,9 @@ fill(struct screen *sc, const struct mtext *t, const struct mctx *ctx)
 			v = region != NULL ? geo_display_name(m->geo, region,
 			    m->lang[sc->li]) : "";
 		else if (vl == 4 && memcmp(p + 1, "code", 4) == 0)
-			v = ctx != NULL && ctx->code != NULL ? ctx->code : "";
+			v = ctx != NULL && ctx->code != NULL ? ctx->code :
+			    sc->f != NULL && sc->f->code != NULL ?
+			    sc->f->code : "";
 		else if (vl == 8 && memcmp(p + 1, "question", 8) == 0)
 			v = ctx != NULL && ctx->question != NULL ?
 			    ctx->question : "";

@@ -114,7 +114,7 @@ static int
 render(const struct cfg *c, const char *lang, const char *mode,
     const char *file)
 {
-	struct menu_fmt f = { 0, 160, 80 };
+	struct menu_fmt f = { 0, 160, 80, NULL };
 	struct loaded d;
 	int rc;
 

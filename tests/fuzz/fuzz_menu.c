@@ -119,7 +119,8 @@ static struct geo *geo;
 static struct menu *menus[2];
 
 static const struct menu_fmt fmts[4] = {
-	{ 1, 160, 80 }, { 0, 160, 80 }, { 1, 306, 134 }, { 0, 60, 30 },
+	{ 1, 160, 80, "123456789" }, { 0, 160, 80, NULL },
+	{ 1, 306, 134, NULL }, { 0, 60, 30, "987654321" },
 };
 
 static char *

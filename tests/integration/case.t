@@ -4,7 +4,9 @@
 // (check digit wrong) says so without counting; well-formed codes of no
 // case count, and after case_wrong_per_day of them the sender's
 // follow-ups are refused for the day, even with the right code, while
-// another sender's are not.
+// another sender's are not. An IED dialogue broken off after its region
+// is kept as a partial report that the code shown on the region screen
+// finds (DESIGN §4: resumable with its case code).
 'use strict';
 const h = require('./lib/harness');
 const { ok, is } = h;
@@ -67,6 +69,32 @@ h.run('case codes: status, typos, the daily lockout', async () => {
   ok(/Trop de codes faux/.test(r.short_message.message), 'locked: even the right code is refused today');
   r = await dial('22370000803', code);
   ok(/^Dossier re.u/.test(r.short_message.message), 'another sender is not locked');
+
+  // An IED dialogue broken off after its region: the code shown on the
+  // region screen finds the partial report, which takes more words.
+  const R = '22370000804';
+  const sid = 200;
+  let sq = 0;
+  async function step(op, text) {
+    const n = to(R).length;
+    is(await h.deliver(s, { service_type: 'USSD', source_addr: R, destination_addr: '384', short_message: text,
+      ussd_service_op: op, its_session_info: Buffer.from([sid, (sq++ % 64) << 1]) }), 0, `IED dialogue "${text}"`);
+    if (op !== 0x12 || text !== '') ok(await h.until(() => to(R).length > n), 'a screen');
+    return to(R)[to(R).length - 1];
+  }
+  await step(0x01, '*384#');
+  await step(0x12, '1');
+  await step(0x12, '2');
+  r = await step(0x12, '1');
+  const early = (/^Votre code: (\d{9})\. Dans quelle r/.exec(r.short_message.message) || [])[1];
+  ok(early, 'the IED region screen shows the code before anything is filed', r.short_message.message);
+  await step(0x12, '7');
+  is(await h.deliver(s, { service_type: 'USSD', source_addr: R, destination_addr: '384', short_message: '',
+    ussd_service_op: 0x12, its_session_info: Buffer.from([sid, ((sq++ % 64) << 1) | 1]) }), 0, 'the subscriber hangs up');
+  ok(await d.waitFor((e) => e.event === 'report_filed' && e.partial === '1'), 'kept as a partial report');
+  r = await dial('22370000805', early);
+  ok(/^Dossier re.u, pas encore v.rifi.\./.test(r.short_message.message), 'its code finds it', r.short_message.message);
+
   await h.stopClean(d);
   ok(!d.lines.some((l) => /2237000080\d|\d{9}/.test(l.replace(/ts=\S+/, ''))), 'no number and no code in the log');
 });

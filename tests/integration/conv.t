@@ -102,7 +102,10 @@ h.run('SMS conversations survive SIGKILL', async () => {
       }
       if (!got) { h.diag(`sender ${i}: no screen after "${text}" (${replies(i).length} screens)`); return; }
       await h.sleep(50);	// a retransmitted step may bring a second screen
-      const screen = replies(i)[replies(i).length - 1].replace(/^Choix non valable\.\n/, '');
+      // The invalid prefix, and the case code the IED region screen
+      // shows before anything is filed, are not the screen's name.
+      const screen = replies(i)[replies(i).length - 1].replace(/^Choix non valable\.\n/, '')
+        .replace(/^Votre code: \d{9}\. /, '');
       const k = steps.findIndex((p) => screen.startsWith(p));
       if (k >= 0 && k <= at) {
         st[i].regressed++;

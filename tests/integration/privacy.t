@@ -149,7 +149,7 @@ function upToDetails(g, s) {
       out.push(g.channel === 'sms' ? `> sms ${s.from} ${st.to} ${mo}` : `> ussd ${s.from} ${mo}`);
     } else if (st.text !== undefined) {
       screen = st.text;
-      const first = st.text.split('\n')[0].replace(/\{code\}/g, '');
+      const first = st.text.split('\n')[0];	// {code} matches a case code
       out.push(g.channel === 'sms' ? `< sms ${s.from} ~${first}` : `< ussd ${s.from} ${st.verdict} ~${first}`);
       if (words !== null) break;
     }
