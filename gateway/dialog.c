@@ -225,6 +225,7 @@ case_found(void *arg, enum menu_case_result r, const struct dlg_case *c)
 		if (ss->ms.depth == 0 && li >= 0)
 			ss->ms.lang = (uint8_t)(li + 1);
 		ss->case_id = c->report_id;
+		ss->case_question = c->question != NULL;
 		mc.status = c->status;
 		mc.question = c->question;
 	}
@@ -327,7 +328,8 @@ act(struct dialog *d, struct link *l, struct sess *s,
 		return;
 	case MENU_CASE_ADD:
 		set_state(d, s, 1, "case_add");
-		dlg_case_add(d, ss->case_id, ss->text, ss->text_len, case_added,
+		dlg_case_add(d, ss->case_id, ss->case_question, ss->text,
+		    ss->text_len, case_added,
 		    ussd_job(d, l, s, tlv));
 		text_drop(ss);
 		return;

@@ -30,6 +30,7 @@ struct conv {
 	struct menu *menu;
 	struct menu_state ms;
 	int64_t case_id;
+	int case_question;	/* the case had an operator's question */
 	char *text;
 	uint16_t text_len;
 	int64_t expires;
@@ -60,6 +61,7 @@ struct blob {
 	uint8_t has_last;
 	uint16_t text_len;
 	uint8_t ended;
+	uint8_t case_question;
 	char code[CC_LEN + 1];
 	uint8_t last[DB_HASH_LEN];
 	char node[48];
@@ -153,7 +155,8 @@ blob_make(const struct conv *c, size_t *len)
 {
 	struct blob b = { .version = BLOB_VERSION, .text_len = c->text_len,
 	    .case_id = c->case_id, .ms = c->ms,
-	    .has_last = (uint8_t)c->has_last, .ended = (uint8_t)c->ended };
+	    .has_last = (uint8_t)c->has_last, .ended = (uint8_t)c->ended,
+	    .case_question = (uint8_t)c->case_question };
 	const char *id = menu_node_id(c->menu, &c->ms);
 	uint8_t *out;
 
@@ -318,6 +321,7 @@ case_found(void *arg, enum menu_case_result r, const struct dlg_case *dc)
 		if (li >= 0)
 			c->ms.lang = (uint8_t)(li + 1);
 		c->case_id = dc->report_id;
+		c->case_question = dc->question != NULL;
 		mc.status = dc->status;
 		mc.question = dc->question;
 	}
@@ -425,7 +429,8 @@ act(struct step *s, const char *input, struct menu_out *out)
 		return;
 	case MENU_CASE_ADD:
 		c->waiting = 1;
-		dlg_case_add(d, c->case_id, c->text, c->text_len, added, s);
+		dlg_case_add(d, c->case_id, c->case_question, c->text,
+		    c->text_len, added, s);
 		return;
 	}
 }
@@ -648,6 +653,7 @@ dialog_conv_resume(struct dialog *d, const uint8_t *key, const void *state,
 		goto bad;
 	c->ms = b.ms;
 	c->case_id = b.case_id;
+	c->case_question = b.case_question;
 	c->resumed = 1;
 	c->ended = b.ended;
 	memcpy(c->code, b.code, sizeof c->code);

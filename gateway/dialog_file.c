@@ -333,8 +333,8 @@ case_written(void *arg, enum store_result r, int64_t report_id,
 }
 
 void
-dlg_case_add(struct dialog *d, int64_t report_id, const char *text,
-    size_t len, void (*fn)(void *arg, int ok), void *arg)
+dlg_case_add(struct dialog *d, int64_t report_id, int answer,
+    const char *text, size_t len, void (*fn)(void *arg, int ok), void *arg)
 {
 	struct add_job *j;
 
@@ -346,6 +346,7 @@ dlg_case_add(struct dialog *d, int64_t report_id, const char *text,
 	j->d = d;
 	j->fn = fn;
 	j->arg = arg;
-	store_case_add(d->dp.s, report_id, "added", text, len, NULL, NULL,
+	store_case_add(d->dp.s, report_id, answer ? "answer" : "added", text,
+	    len, NULL, NULL,
 	    case_written, j);
 }

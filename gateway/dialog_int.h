@@ -88,8 +88,10 @@ struct dlg_case {
 void dlg_case_find(struct dialog *d, const uint8_t *pn, const char *input,
     void (*fn)(void *arg, enum menu_case_result r, const struct dlg_case *c),
     void *arg);
-void dlg_case_add(struct dialog *d, int64_t report_id, const char *text,
-    size_t len, void (*fn)(void *arg, int ok), void *arg);
+/* answer: the case had an operator's question (event kind "answer",
+ * else "added"). */
+void dlg_case_add(struct dialog *d, int64_t report_id, int answer,
+    const char *text, size_t len, void (*fn)(void *arg, int ok), void *arg);
 int dlg_case_key(struct dialog *d, char **cause);
 
 /* SMS conversations (dialog_conv.c). */

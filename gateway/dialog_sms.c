@@ -115,7 +115,8 @@ found(void *arg, enum menu_case_result r, const struct dlg_case *c)
 		    .result = r, .status = c->status }, &f, &out);
 		menu_step(j->menu, &j->ms, "1", &f, &out);
 		menu_step(j->menu, &j->ms, j->text, &f, &out);
-		dlg_case_add(j->d, c->report_id, j->text, j->len, added, j);
+		dlg_case_add(j->d, c->report_id, c->question != NULL, j->text,
+		    j->len, added, j);
 		return;
 	}
 	if (r == MENU_CASE_FOUND) {

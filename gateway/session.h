@@ -85,6 +85,7 @@ struct sess_state {
 	uint16_t text_len;
 	uint8_t waiting;	/* a write for it is under way */
 	int64_t case_id;	/* the case followed, 0 none */
+	uint8_t case_question;	/* it had an operator's question */
 	char code[10];		/* the case code its report will get
 				 * (CC_LEN + 1), shown early on IED and
 				 * attack screens */
