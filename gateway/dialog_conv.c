@@ -329,33 +329,43 @@ case_found(void *arg, enum menu_case_result r, const struct dlg_case *dc)
 	write_step(s, &out);
 }
 
-static void
-tomb_written(void *arg, enum store_result r, int64_t report_id,
-    int64_t mt_id)
+/*
+ * The state an ended conversation keeps: its last step's MO hash (this
+ * step's), written with the report in one transaction, so that no
+ * moment exists when the report is there and the tombstone is not.
+ */
+static uint8_t *
+tomb_blob(struct step *s, size_t *len, int64_t *expires)
 {
-	struct step *s = arg;
+	struct conv *c = s->c, saved = *c;
+	uint8_t *blob;
 
-	(void)r;	/* the report is committed: answered all the same */
-	(void)report_id;
-	(void)mt_id;
-	s->c->waiting = 0;
-	if (s->answer)
-		link_respond(s->l, s->req, SMPP_ROK);
-	step_free(s);
+	c->ended = 1;
+	c->expires = time(NULL) + NV_CONV_TOMB_S;
+	if (s->has_dedup) {
+		c->has_last = 1;
+		memcpy(c->last, s->dedup, sizeof c->last);
+	}
+	*expires = c->expires;
+	blob = blob_make(c, len);
+	c->ended = saved.ended;
+	c->expires = saved.expires;
+	c->has_last = saved.has_last;
+	memcpy(c->last, saved.last, sizeof c->last);
+	cry_wipe(&saved, sizeof saved);
+	return blob;
 }
 
-/* The report (and its final screen) committed, the conversation's row
- * deleted with it: the tombstone is written before the carrier hears. */
+/* The report, its final screen and the conversation's tombstone are
+ * committed together: the carrier hears only then. */
 static void
 filed(void *arg, const char *code)
 {
 	struct step *s = arg;
 	struct conv *c = s->c;
-	uint8_t *blob;
-	size_t len;
 
+	c->waiting = 0;
 	if (code == NULL) {
-		c->waiting = 0;
 		if (s->answer)
 			link_respond(s->l, s->req, SMPP_RX_T_APPN);
 		if (s->first)
@@ -370,11 +380,9 @@ filed(void *arg, const char *code)
 		memcpy(c->last, s->dedup, sizeof c->last);
 	}
 	tombstone(s->d, c);
-	blob = blob_make(c, &len);
-	store_conv_put(s->d->dp.s, c->key, blob, len, c->expires, NULL, NULL,
-	    tomb_written, s);
-	cry_wipe(blob, len);
-	free(blob);
+	if (s->answer)
+		link_respond(s->l, s->req, SMPP_ROK);
+	step_free(s);
 }
 
 static void
@@ -419,6 +427,7 @@ act(struct step *s, const char *input, struct menu_out *out)
 		memcpy(f->reserved, c->code, sizeof f->reserved);
 		f->has_conv = 1;
 		memcpy(f->conv, c->key, sizeof f->conv);
+		f->conv_state = tomb_blob(s, &f->conv_len, &f->conv_expires);
 		f->done = filed;
 		f->arg = s;
 		dlg_file(f);

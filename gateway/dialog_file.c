@@ -86,6 +86,10 @@ file_free(struct dlg_file *f)
 	cry_wipe(&f->to, sizeof f->to);
 	cry_wipe(f->code, sizeof f->code);
 	cry_wipe(f->reserved, sizeof f->reserved);
+	if (f->conv_state != NULL) {
+		cry_wipe(f->conv_state, f->conv_len);
+		free(f->conv_state);
+	}
 	if (f->reply != NULL) {
 		cry_wipe(f->reply, strlen(f->reply));
 		free(f->reply);
@@ -172,6 +176,9 @@ submit(struct dlg_file *f)
 	r.involved = mr.involved;
 	r.partial = f->partial;
 	r.conv_key = f->has_conv ? f->conv : NULL;
+	r.conv_state = f->conv_state;
+	r.conv_len = f->conv_len;
+	r.conv_expires = f->conv_expires;
 	/* An SMS's final screen goes in the outbox with the report. GBV
 	 * included: it answers the survivor's own message, and carries
 	 * the referral contacts (docs/menus.md). The routing's reply flag

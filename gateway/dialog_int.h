@@ -54,6 +54,10 @@ struct dlg_file {
 	uint8_t dedup[DB_HASH_LEN];
 	int has_conv;
 	uint8_t conv[32];
+	uint8_t *conv_state;		/* the conversation's tombstone, or
+					 * NULL (its row is deleted) */
+	size_t conv_len;
+	int64_t conv_expires;
 	unsigned attempts;
 	int routed;
 	struct intake_res res;

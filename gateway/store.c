@@ -38,6 +38,9 @@ struct report_job {
 	char lang[STORE_ID_MAX], weapon[STORE_ID_MAX];
 	char weapon_count[STORE_ID_MAX], involved[STORE_ID_MAX];
 	int partial, has_case, has_conv, taken;
+	uint8_t *conv_sealed;		/* NULL: the conversation's row goes */
+	size_t conv_sealed_len;
+	int64_t conv_expires;
 	uint8_t case_hash[DB_HASH_LEN], conv_key[STORE_CONV_KEY_LEN];
 	char queues[STORE_QUEUES_MAX][48];
 	unsigned nqueues;
@@ -130,7 +133,11 @@ report_fn(struct db *db, void *arg)
 		    j->report_id);
 	if (rc == 0 && j->has_msg_key)
 		rc = db_part_delete(db, j->msg_key);
-	if (rc == 0 && j->has_conv)
+	if (rc == 0 && j->has_conv && j->conv_sealed != NULL)
+		rc = db_conv_put(db, &(struct db_conv){ .key = j->conv_key,
+		    .state = j->conv_sealed, .state_len = j->conv_sealed_len,
+		    .key_id = s->skey_id, .expires = j->conv_expires });
+	else if (rc == 0 && j->has_conv)
 		rc = db_conv_delete(db, j->conv_key);
 	if (rc == 0 && j->has_reply)
 		rc = st_mt_write(s, db, j->mt_link, j->mt, j->now, &j->mt_id);
@@ -157,6 +164,7 @@ report_done(void *arg, int status)
 	cry_wipe(j->text, j->len);
 	cry_wipe(j->mark, sizeof j->mark);
 	cry_wipe(j->conv_key, sizeof j->conv_key);
+	free(j->conv_sealed);
 	free(j->text);
 	if (j->mt != NULL)
 		cry_wipe(j->mt, sizeof *j->mt);
@@ -225,6 +233,19 @@ copy_menus(struct store *s, struct report_job *j, const struct store_report *r)
 		memcpy(j->case_hash, r->case_hash, DB_HASH_LEN);
 	if ((j->has_conv = r->conv_key != NULL))
 		memcpy(j->conv_key, r->conv_key, STORE_CONV_KEY_LEN);
+	if (j->has_conv && r->conv_state != NULL) {
+		uint8_t ad[ST_AD_MAX];
+		size_t adlen = st_conv_ad(ad, r->conv_key, s->skey_id);
+
+		if (r->conv_len > NV_CONV_STATE_MAX)
+			return -1;
+		/* Sealed here, on the loop, as store_conv_put does. */
+		j->conv_sealed_len = r->conv_len + CRY_SEAL_OVERHEAD;
+		j->conv_sealed = xmalloc(j->conv_sealed_len);
+		cry_seal(s->skey, ad, adlen, r->conv_state, r->conv_len,
+		    j->conv_sealed);
+		j->conv_expires = r->conv_expires;
+	}
 	return 0;
 }
 

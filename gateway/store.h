@@ -93,6 +93,13 @@ struct store_report {
 	 * NULL or STORE_CONV_KEY_LEN octets; its row is deleted in the same
 	 * transaction. */
 	const uint8_t *conv_key;
+	/* With conv_key: the row's new state (sealed like store_conv_put's)
+	 * instead of its deletion, in the same transaction: what an ended
+	 * conversation keeps (gateway/dialog_conv.c, a tombstone). NULL:
+	 * the row is deleted. */
+	const void *conv_state;
+	size_t conv_len;		/* at most NV_CONV_STATE_MAX */
+	int64_t conv_expires;
 };
 
 /* Room for an id of the menus or the routing data (NV_ROUTE_ID_MAX). */

@@ -660,6 +660,44 @@ test_conv_restart_drop_expiry(void **state)
 	assert_memory_equal(c.key[0], k1, 32);
 }
 
+/* A report can leave its conversation a new state (the tombstone of
+ * gateway/dialog_conv.c) instead of deleting it, in its transaction. */
+static void
+test_report_leaves_conv_state(void **state)
+{
+	struct env *e = *state;
+	uint8_t pn[STORE_PSEUDO_LEN], k[32], ch[DB_HASH_LEN];
+	int64_t now = time(NULL);
+	struct store_report r = { .link = "orange", .channel = "sms",
+	    .category = "ied", .text = "engin", .len = 5, .lang = "fr" };
+	struct done d = { 0 };
+	struct convs c;
+
+	store_conv_key(e->s, fill(pn, sizeof pn, 0x61), k);
+	assert_int_equal(put(e, k, "step=9", 6, now + 3600, NULL, NULL, NULL),
+	    STORE_OK);
+	r.case_hash = fill(ch, sizeof ch, 0x62);
+	r.conv_key = k;
+	r.conv_state = "ended;last=abc";
+	r.conv_len = 14;
+	r.conv_expires = now + 600;
+	store_report(e->s, &r, &reply, on_done, &d);
+	wait_done(e, &d);
+	assert_int_equal(d.r, STORE_OK);
+	c = restart(e, 1);
+	assert_int_equal(c.n, 1);
+	assert_memory_equal(c.key[0], k, 32);
+	assert_string_equal(c.state[0], "ended;last=abc");
+	assert_int_equal(c.expires[0], now + 600);
+	/* Too large a state: refused before anything is written. */
+	r.case_hash = fill(ch, sizeof ch, 0x63);
+	r.conv_len = NV_CONV_STATE_MAX + 1;
+	memset(&d, 0, sizeof d);
+	store_report(e->s, &r, &reply, on_done, &d);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.r, STORE_FAILED);
+}
+
 /* A step is written with its retransmission marker and its reply; the
  * carrier's retransmission of it writes nothing. */
 static void
@@ -770,6 +808,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_case_add_sealed_and_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_leaves_conv_state,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conv_key, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_conv_restart_drop_expiry,
