@@ -382,7 +382,7 @@ begin(struct dialog *d, struct link *l, const struct mo_msg *m,
 	ss = sess_state(s);
 	ss->menu = menu_ref(d->menu);
 	cc_new(ss->code);	/* shown early where the menu says {code} */
-	f.code = ss->code;
+	f = sess_fmt(l, s);
 	if (dialled_code(dialled, code, sizeof code) != NULL) {
 		menu_begin_case(ss->menu, &ss->ms, MENU_MODE_USSD, NULL, &f,
 		    &out);
@@ -415,8 +415,8 @@ dialog_ussd(struct dialog *d, struct link *l, const struct mo_msg *m)
 		return;
 	}
 	link_respond(l, m->req, SMPP_ROK);
-	intake_message(d->in, &m->reply, time(NULL));
-	(void)intake_pseudonym(d->in, &m->reply, pn);
+	if (intake_pseudonym(d->in, &m->reply, pn) == 0)
+		intake_message_pn(d->in, pn, time(NULL));
 	if (sess_key_make(&key, dlg_link_index(d, l), p, &m->ussd, pn) != 0) {
 		log_msg(d->log, LOG_WARN, NULL, "ussd_unkeyed", "link=%s "
 		    "profile=%s", link_name(l), p->name);

@@ -187,6 +187,7 @@ struct step {
 	uint8_t prev_last[DB_HASH_LEN];
 	uint16_t prev_len;
 	int64_t prev_case;
+	int prev_case_question;
 	int ended;		/* the reply was the last screen */
 	int first;		/* it opened the conversation */
 	int lang_free;		/* opened by a code alone: a case found
@@ -217,6 +218,7 @@ restore(struct step *s)
 
 	c->ms = s->prev;
 	c->case_id = s->prev_case;
+	c->case_question = s->prev_case_question;
 	c->has_last = s->prev_has_last;
 	memcpy(c->last, s->prev_last, sizeof c->last);
 	c->ended = s->prev_ended;
@@ -255,8 +257,7 @@ step_written(void *arg, enum store_result r, int64_t report_id,
 static struct menu_fmt
 fmt(const struct dialog *d, struct link *l, const struct conv *c)
 {
-	return (struct menu_fmt){ link_cfg(l)->menu_unicode,
-	    d->dp.cfg->sms_screen, d->dp.cfg->sms_screen_ucs2, c->code };
+	return dlg_fmt_sms(d, l, c->code);
 }
 
 /*
@@ -460,6 +461,7 @@ step_new(struct dialog *d, struct conv *c, struct link *l,
 	s->prev = c->ms;
 	s->prev_len = c->text_len;
 	s->prev_case = c->case_id;
+	s->prev_case_question = c->case_question;
 	/*
 	 * No retransmission marker in the database for a step: the same
 	 * answer ("1") from the same phone minutes apart is the usual case
@@ -607,7 +609,10 @@ expire_one(struct dialog *d, struct conv *c)
 		    c->text_len);
 		f->sms = 1;
 		f->partial = 1;
-		f->text_place = 1;
+		/* No region chosen yet: the place the words name, if any. */
+		if (mr.region == NULL && mr.axis == NULL)
+			f->has_place = intake_text_region(d->in, c->text,
+			    &f->place) != NULL;
 		f->category = mr.category != NULL ? NULL : "unsorted";
 		f->has_conv = 1;
 		memcpy(f->conv, c->key, sizeof f->conv);

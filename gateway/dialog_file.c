@@ -34,6 +34,13 @@ dlg_link_index(const struct dialog *d, const struct link *l)
 	return UINT16_MAX;
 }
 
+struct menu_fmt
+dlg_fmt_sms(const struct dialog *d, struct link *l, const char *code)
+{
+	return (struct menu_fmt){ link_cfg(l)->menu_unicode,
+	    d->dp.cfg->sms_screen, d->dp.cfg->sms_screen_ucs2, code };
+}
+
 struct link *
 dlg_link_of(struct dialog *d, uint16_t index)
 {
@@ -111,9 +118,14 @@ route(struct dlg_file *f, const struct menu_report *mr)
 
 	if (f->routed)
 		return 0;
+	if (f->has_place) {
+		at.region = f->place.region;
+		at.cercle = f->place.cercle;
+		at.commune = f->place.commune;
+		at.axis = f->place.axis;
+	}
 	if (intake_report_at(f->d->in, f->partial ? NULL : &f->to,
-	    mr->category, f->text, f->text_place ? NULL : &at, time(NULL),
-	    &f->res) != 0) {
+	    mr->category, f->text, &at, time(NULL), &f->res) != 0) {
 		log_msg(f->d->log, LOG_ERROR, NULL, "report_unrouted",
 		    "category=%s why=unknown_category", mr->category);
 		return -1;
@@ -186,9 +198,7 @@ submit(struct dlg_file *f)
 	 * rate limit nobody gets an answer. */
 	if (f->sms && !f->partial && (f->res.reply || (mr.gbv &&
 	    strstr(f->res.flags, "over_limit") == NULL))) {
-		fmt = (struct menu_fmt){ link_cfg(f->l)->menu_unicode,
-		    f->d->dp.cfg->sms_screen, f->d->dp.cfg->sms_screen_ucs2,
-		    NULL };
+		fmt = dlg_fmt_sms(f->d, f->l, NULL);
 		menu_filed(f->menu, &ms, f->code, &fmt, &out);
 		free(f->reply);
 		f->reply = xstrdup(out.text);

@@ -29,6 +29,10 @@ struct dialog {
 };
 
 struct menu_fmt dlg_fmt_ussd(const struct cfg_link *c);
+/* An SMS step's format on link l; code: the case code its report will
+ * get, or NULL. */
+struct menu_fmt dlg_fmt_sms(const struct dialog *d, struct link *l,
+    const char *code);
 uint16_t dlg_link_index(const struct dialog *d, const struct link *l);
 struct link *dlg_link_of(struct dialog *d, uint16_t index);
 void dlg_text_keep(char **text, uint16_t *len, const char *in);
@@ -46,7 +50,8 @@ struct dlg_file {
 	struct mt_addr to;
 	int partial;
 	int sms;			/* channel: reply in the outbox */
-	int text_place;			/* route by the place the text names */
+	int has_place;			/* route to place, not the menus' */
+	struct intake_place place;	/* ids of the geography */
 	const char *category;		/* instead of the menu's (static) */
 	int answer;			/* SMS: the carrier waits */
 	struct conn_req req;

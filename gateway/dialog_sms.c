@@ -22,13 +22,6 @@
 #include "outbox.h"
 #include "routing/crypto.h"
 
-static struct menu_fmt
-fmt_sms(const struct dialog *d, struct link *l)
-{
-	return (struct menu_fmt){ link_cfg(l)->menu_unicode,
-	    d->dp.cfg->sms_screen, d->dp.cfg->sms_screen_ucs2, NULL };
-}
-
 /* An SMS answer that is not a report: outbox first, then the carrier. */
 struct sms_job {
 	struct dialog *d;
@@ -87,7 +80,7 @@ static void
 added(void *arg, int ok)
 {
 	struct sms_job *j = arg;
-	struct menu_fmt f = fmt_sms(j->d, j->l);
+	struct menu_fmt f = dlg_fmt_sms(j->d, j->l, NULL);
 	struct menu_out out;
 
 	menu_added(j->menu, &j->ms, ok, &f, &out);
@@ -99,7 +92,7 @@ found(void *arg, enum menu_case_result r, const struct dlg_case *c)
 {
 	struct sms_job *j = arg;
 	struct menu_case mc = { .result = r };
-	struct menu_fmt f = fmt_sms(j->d, j->l);
+	struct menu_fmt f = dlg_fmt_sms(j->d, j->l, NULL);
 	struct menu_out out;
 	int li = r == MENU_CASE_FOUND && j->lang_free && c->lang != NULL ?
 	    menu_lang_find(j->menu, c->lang) : -1;
@@ -127,29 +120,21 @@ found(void *arg, enum menu_case_result r, const struct dlg_case *c)
 	reply(j, &out);
 }
 
-/* "SUIVI 123456789 [text]": the code is the first 9 digits. */
+/*
+ * "SUIVI 123456789 [words]" answered at once: the status, or the words
+ * added. rest: the text after the keyword; pn: the sender's pseudonym
+ * (zero when the sender has none).
+ */
 static void
 follow(struct dialog *d, struct link *l, const struct mo_msg *m,
-    const char *lang, const char *rest)
+    const char *lang, const char *rest, const uint8_t *pn)
 {
 	struct sms_job *j = xcalloc(1, sizeof *j);
-	struct menu_fmt f = fmt_sms(d, l);
-	uint8_t pn[SESS_PSEUDO_LEN] = { 0 };
-	char code[NV_CC_INPUT_MAX + 1];
+	struct menu_fmt f = dlg_fmt_sms(d, l, NULL);
+	char code[CC_LEN + 1];
 	struct menu_out out;
-	size_t n = 0;
-	const char *p = rest;
+	const char *words;
 
-	while (*p == ' ' || *p == '*')
-		p++;
-	while (p[n] != '\0' && n < NV_CC_INPUT_MAX && ((p[n] >= '0' &&
-	    p[n] <= '9') || p[n] == ' ' || p[n] == '-') && (n < 9 ||
-	    p[n] != ' '))
-		n++;
-	memcpy(code, p, n);
-	code[n] = '\0';
-	for (p += n; *p == ' ' || *p == '#'; p++)
-		;
 	j->d = d;
 	j->l = l;
 	j->req = m->req;
@@ -160,39 +145,40 @@ follow(struct dialog *d, struct link *l, const struct mo_msg *m,
 	menu_begin_case(j->menu, &j->ms, MENU_MODE_SMS, lang, &f, &out);
 	snprintf(j->lang, sizeof j->lang, "%s", menu_lang_code(j->menu,
 	    j->ms.lang - 1u));
-	if (*p != '\0') {
-		j->len = strlen(p) > NV_MENU_TEXT_MAX ? NV_MENU_TEXT_MAX :
-		    strlen(p);
+	/* A code that does not read is looked up as typed: the answer
+	 * says whether it was a typo or no code. */
+	if (cc_parse_lead(rest, code, &words) == CC_OK && *words != '\0') {
+		j->len = strlen(words) > NV_MENU_TEXT_MAX ? NV_MENU_TEXT_MAX :
+		    strlen(words);
 		j->text = xmalloc(j->len + 1);
-		memcpy(j->text, p, j->len);
+		memcpy(j->text, words, j->len);
 		j->text[j->len] = '\0';
 	}
-	(void)intake_pseudonym(d->in, &m->reply, pn);
-	dlg_case_find(d, pn, code, found, j);
-	cry_wipe(pn, sizeof pn);
+	dlg_case_find(d, pn, code[0] != '\0' ? code : rest, found, j);
 	cry_wipe(code, sizeof code);
 }
 
+/*
+ * A report at once: routed to the place the text names (at), else to
+ * the region of the number dialled, else to national triage.
+ */
 static void
 direct(struct dialog *d, struct link *l, const struct mo_msg *m,
-    const struct menu_sms *ps)
+    const struct menu_sms *ps, const struct intake_place *at)
 {
-	struct menu_fmt f = fmt_sms(d, l);
-	struct intake_place at;
+	struct menu_fmt f = dlg_fmt_sms(d, l, NULL);
 	struct menu_state ms;
 	struct menu_out out;
 	struct dlg_file *df;
 
-	(void)intake_text_region(d->in, m->text, &at);
-	/* A road axis alone names no region: the text routes it. */
-	menu_begin(d->menu, &ms, MENU_MODE_DIRECT, ps->lang, at.region != NULL ?
-	    at.region : intake_dialled_region(d->in, &m->reply), ps->category,
-	    &f, &out);
+	menu_begin(d->menu, &ms, MENU_MODE_DIRECT, ps->lang, at->region,
+	    ps->category, &f, &out);
 	if (out.kind != MENU_SUBMIT)
 		menu_file_now(d->menu, &ms);
 	df = dlg_file_new(d, d->menu, &ms, l, &m->reply, m->text, m->len);
 	df->sms = 1;
-	df->text_place = 1;
+	df->has_place = 1;
+	df->place = *at;
 	df->answer = m->answer;
 	df->req = m->req;
 	if ((df->has_dedup = m->dedup != NULL))
@@ -201,17 +187,17 @@ direct(struct dialog *d, struct link *l, const struct mo_msg *m,
 	dlg_file(df);
 }
 
-/* "123456789 ils sont partis": words after the code's digits. */
+/* "123456789 ils sont partis": words after the code. */
 static int
 has_words_after_code(const char *t)
 {
-	size_t digits = 0;
+	char code[CC_LEN + 1];
+	const char *words;
+	int r = cc_parse_lead(t, code, &words) != CC_NOT_A_CODE &&
+	    *words != '\0';
 
-	for (; *t != '\0' && digits < 9; t++)
-		if (*t >= '0' && *t <= '9')
-			digits++;
-	t += strspn(t, " #*\r\n-.");
-	return *t != '\0';
+	cry_wipe(code, sizeof code);
+	return r;
 }
 
 /* A menu answer with no conversation open ("1", "#"): it opens one. */
@@ -251,16 +237,18 @@ dialog_sms(struct dialog *d, struct link *l, const struct mo_msg *m)
 		    dlg_conv_begin(d, l, m, pn, &(struct dlg_conv_start){
 		    .mode = MENU_MODE_SMS, .lang = ps.lang, .code = rest,
 		    .answer = rest }) != 0)
-			follow(d, l, m, ps.lang, rest);
+			follow(d, l, m, ps.lang, rest, pn);
 	} else if (ps.category != NULL) {
-		/* Only what is missing is asked: the place. */
-		if (intake_text_region(d->in, m->text, &at) != NULL ||
-		    intake_dialled_region(d->in, &m->reply) != NULL ||
-		    !has_pn || d->closing || dlg_conv_begin(d, l, m, pn,
+		/* Only what is missing is asked: the place. A road axis
+		 * alone names no region: the axis routes the report. */
+		if (intake_text_region(d->in, m->text, &at) == NULL)
+			at.region = intake_dialled_region(d->in, &m->reply);
+		if (at.region != NULL || at.axis != NULL || !has_pn ||
+		    d->closing || dlg_conv_begin(d, l, m, pn,
 		    &(struct dlg_conv_start){ .mode = MENU_MODE_DIRECT,
 		    .lang = ps.lang, .category = ps.category,
 		    .text = m->text }) != 0)
-			direct(d, l, m, &ps);
+			direct(d, l, m, &ps, &at);
 	} else if (has_pn && !d->closing && bare_answer(m->text)) {
 		int exit = strcmp(m->text, "0") == 0 ||
 		    strcmp(m->text, "00") == 0;

@@ -94,7 +94,8 @@ static void
 locate(struct intake *in, const struct mt_addr *a, const char *text,
     struct intake_res *out)
 {
-	const char *r = route_number_region(in->d.routes, a->from);
+	const char *r = a != NULL ? route_number_region(in->d.routes, a->from) :
+	    NULL;
 	struct geo_match m;
 
 	out->region = r != NULL && strcmp(r, "national") != 0 ? r : NULL;
@@ -200,6 +201,13 @@ intake_message(struct intake *in, const struct mt_addr *a, int64_t now)
 	uint8_t pn[PSEUDO_LEN];
 
 	if (pseudonym(in, a, pn) == 0)
-		alerts_log(in, rl_message(in->d.rl, pn, now), pn, NULL);
+		intake_message_pn(in, pn, now);
 	cry_wipe(pn, sizeof pn);
+}
+
+void
+intake_message_pn(struct intake *in, const uint8_t pn[INTAKE_PSEUDO_LEN],
+    int64_t now)
+{
+	alerts_log(in, rl_message(in->d.rl, pn, now), pn, NULL);
 }

@@ -95,5 +95,9 @@ const char *intake_text_region(struct intake *in, const char *text,
 
 /* Counts a message that is not a report (a USSD step) for flood alerts. */
 void intake_message(struct intake *in, const struct mt_addr *a, int64_t now);
+/* The same for a sender whose pseudonym the caller has made already
+ * (one USSD step makes it once: intake_pseudonym). */
+void intake_message_pn(struct intake *in, const uint8_t pn[INTAKE_PSEUDO_LEN],
+    int64_t now);
 
 #endif

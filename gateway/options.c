@@ -64,7 +64,7 @@ const struct opt opts[] = {
 	{ SEC_MAIN, "sms_screen_ucs2", T_UINT, M(sms_screen_ucs2), 30, 201,
 	    NULL, ANY, "134", NULL,
 	    "The same in UCS-2 letters (134 = 2 parts)." },
-	{ SEC_MAIN, "sms_conversation_timeout", T_MS, M(sms_conv_ms), 60000,
+	{ SEC_MAIN, "sms_conversation_timeout", T_MS, M(sms_conv_ms), 5000,
 	    7u * 86400000u, NULL, ANY, "1h", NULL,
 	    "An SMS conversation (the menus by SMS) unanswered this long is\n"
 	    "over; what the citizen wrote is filed as it stands, unless it\n"

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-render(const struct menu *m, struct menu_state *st, const struct menu_fmt *f,
+void
+mi_show(const struct menu *m, struct menu_state *st, const struct menu_fmt *f,
     const struct mctx *ctx, struct menu_out *out)
 {
 	unsigned pages;
@@ -95,7 +95,7 @@ go(const struct menu *m, struct menu_state *st, int idx,
 			idx = n->next;
 			continue;
 		}
-		render(m, st, f, ctx, out);
+		mi_show(m, st, f, ctx, out);
 		return;
 	}
 	mi_final(m, st, MC_FAILED, f, out);	/* a loop of empty lists */
@@ -132,7 +132,7 @@ invalid(const struct menu *m, struct menu_state *st,
 	    st->lang - 1u : 0, !f->unicode);
 	struct mctx ctx = { .prefix = p };
 
-	render(m, st, f, &ctx, out);
+	mi_show(m, st, f, &ctx, out);
 }
 
 static void
@@ -175,7 +175,7 @@ pick(const struct menu *m, struct menu_state *st, const struct mnode *n,
 		mi_push(st, -1);
 		st->flags |= MENU_ST_LIST;
 		st->page = 0;
-		render(m, st, f, NULL, out);
+		mi_show(m, st, f, NULL, out);
 		return;
 	}
 	mi_push(st, field);
@@ -195,7 +195,7 @@ back(const struct menu *m, struct menu_state *st, const struct menu_fmt *f,
 	const struct menu_back *b;
 
 	if (st->depth == 0) {
-		render(m, st, f, NULL, out);
+		mi_show(m, st, f, NULL, out);
 		return;
 	}
 	b = &st->back[--st->depth];
@@ -214,7 +214,7 @@ back(const struct menu *m, struct menu_state *st, const struct menu_fmt *f,
 		st->flags |= MENU_ST_LIST;
 	if (!is_gbv(m, st))
 		st->flags &= (uint8_t)~MENU_ST_GBV;
-	render(m, st, f, NULL, out);
+	mi_show(m, st, f, NULL, out);
 }
 
 static void
@@ -311,7 +311,7 @@ menu_step(const struct menu *m, struct menu_state *st, const char *input,
 	}
 	if (strcmp(in, "99") == 0 || strcmp(in, "#") == 0) {
 		st->page++;
-		render(m, st, f, NULL, out);
+		mi_show(m, st, f, NULL, out);
 		return;
 	}
 	switch (n->type) {

@@ -13,16 +13,6 @@
 #include "routing/fold.h"
 #include "routing/geo.h"
 
-/* menu.c's rendering, for the screens that start or end a step. */
-static void
-show(const struct menu *m, struct menu_state *st, const struct menu_fmt *f,
-    const struct mctx *ctx, struct menu_out *out)
-{
-	unsigned pages;
-
-	(void)mi_render(m, st, f, ctx, out, &pages);
-}
-
 static void
 clear(struct menu_out *out)
 {
@@ -31,13 +21,6 @@ clear(struct menu_out *out)
 	out->len = 0;
 	out->keep_text = 0;
 	out->input[0] = '\0';
-}
-
-static void
-sentence(const struct menu *m, const struct menu_state *st, enum mcommon c,
-    const struct menu_fmt *f, struct menu_out *out)
-{
-	mi_final(m, st, c, f, out);
 }
 
 static int
@@ -166,10 +149,10 @@ menu_filed(const struct menu *m, struct menu_state *st, const char *code,
 
 	clear(out);
 	if (code == NULL || m->node[st->node].type != MN_END) {
-		sentence(m, st, MC_FAILED, f, out);
+		mi_final(m, st, MC_FAILED, f, out);
 		return;
 	}
-	show(m, st, f, &ctx, out);
+	mi_show(m, st, f, &ctx, out);
 }
 
 void
@@ -190,7 +173,7 @@ menu_case(const struct menu *m, struct menu_state *st,
 		mi_push(st, -1);
 		st->node = (uint16_t)m->node[cn].found;
 		st->page = 0;
-		show(m, st, f, &ctx, out);
+		mi_show(m, st, f, &ctx, out);
 		return;
 	case MENU_CASE_NOT_A_CODE:
 	case MENU_CASE_BAD_CHECK:
@@ -201,15 +184,15 @@ menu_case(const struct menu *m, struct menu_state *st,
 		    st->lang > 0 ? st->lang - 1u : 0, !f->unicode) };
 		st->node = (uint16_t)cn;
 		st->page = 0;
-		show(m, st, f, &ctx, out);
+		mi_show(m, st, f, &ctx, out);
 		return;
 	case MENU_CASE_LOCKED:
-		sentence(m, st, MC_LOCKED, f, out);
+		mi_final(m, st, MC_LOCKED, f, out);
 		return;
 	case MENU_CASE_FAILED:
 		break;
 	}
-	sentence(m, st, MC_FAILED, f, out);
+	mi_final(m, st, MC_FAILED, f, out);
 }
 
 void
@@ -218,10 +201,10 @@ menu_added(const struct menu *m, struct menu_state *st, int ok,
 {
 	clear(out);
 	if (!ok || m->node[st->node].type != MN_END) {
-		sentence(m, st, MC_FAILED, f, out);
+		mi_final(m, st, MC_FAILED, f, out);
 		return;
 	}
-	show(m, st, f, NULL, out);
+	mi_show(m, st, f, NULL, out);
 }
 
 void
@@ -229,7 +212,7 @@ menu_notice(const struct menu *m, const struct menu_state *st,
     const char *kind, const struct menu_fmt *f, struct menu_out *out)
 {
 	clear(out);
-	sentence(m, st, strcmp(kind, "busy") == 0 ? MC_BUSY : MC_EXPIRED, f,
+	mi_final(m, st, strcmp(kind, "busy") == 0 ? MC_BUSY : MC_EXPIRED, f,
 	    out);
 }
 

@@ -133,6 +133,10 @@ int mi_render(const struct menu *m, const struct menu_state *st,
     const struct menu_fmt *f, const struct mctx *ctx, struct menu_out *out,
     unsigned *pages);
 
+/* Renders st's screen into out; the page kept within the page count. */
+void mi_show(const struct menu *m, struct menu_state *st,
+    const struct menu_fmt *f, const struct mctx *ctx, struct menu_out *out);
+
 /* Enters a node (or what follows it) and renders it, as an answer
  * would; pushes where we were for 00 (menu.c). */
 void mi_go(const struct menu *m, struct menu_state *st, int idx,

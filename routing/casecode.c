@@ -159,18 +159,19 @@ is_mark(unsigned char c)
 	return c == '*' || c == '#';
 }
 
-enum cc_result
-cc_parse(const char *in, char out[CC_LEN + 1])
+/*
+ * Reads a code at the start of s as cc_parse describes it: up to and
+ * including one trailing mark and the white space after it. Returns the
+ * number of digits read (at most CC_LEN; CC_LEN + 1 for "too many") and
+ * where the reading stopped in *end.
+ */
+static size_t
+scan(const unsigned char *s, char buf[CC_LEN + 1],
+    const unsigned char **end)
 {
-	const unsigned char *s = (const unsigned char *)in;
-	char buf[CC_LEN + 1];
 	size_t n = 0, k;
 	unsigned d;
-	enum cc_result r = CC_NOT_A_CODE;
 
-	out[0] = '\0';
-	if (strnlen(in, NV_CC_INPUT_MAX + 1) > NV_CC_INPUT_MAX)
-		return CC_NOT_A_CODE;
 	while ((k = separator_len(s)) > 0)
 		s += k;
 	if (is_mark(*s))
@@ -180,29 +181,65 @@ cc_parse(const char *in, char out[CC_LEN + 1])
 			s += k;
 		} else if ((k = digit_len(s, &d)) > 0) {
 			if (n == CC_LEN)
-				goto done;	/* too many digits */
+				return CC_LEN + 1;	/* too many digits */
 			buf[n++] = (char)('0' + d);
 			s += k;
 		} else {
 			break;
 		}
 	}
-	/* One trailing mark, then only white space. */
+	/* One trailing mark, then white space. */
 	if (is_mark(*s)) {
 		s++;
 		while ((k = separator_len(s)) > 0)
 			s += k;
 	}
-	if (*s != '\0' || n != CC_LEN)
-		goto done;
+	*end = s;
+	return n;
+}
+
+/* The scanned digits as a code: CC_OK (in out) or CC_BAD_CHECK. */
+static enum cc_result
+checked(char buf[CC_LEN + 1], char out[CC_LEN + 1])
+{
 	buf[CC_LEN] = '\0';
-	if (!code_valid(buf)) {
-		r = CC_BAD_CHECK;
-		goto done;
+	if (!code_valid(buf))
+		return CC_BAD_CHECK;
+	memcpy(out, buf, CC_LEN + 1);
+	return CC_OK;
+}
+
+enum cc_result
+cc_parse(const char *in, char out[CC_LEN + 1])
+{
+	const unsigned char *end;
+	char buf[CC_LEN + 1];
+	enum cc_result r = CC_NOT_A_CODE;
+
+	out[0] = '\0';
+	if (strnlen(in, NV_CC_INPUT_MAX + 1) > NV_CC_INPUT_MAX)
+		return CC_NOT_A_CODE;
+	if (scan((const unsigned char *)in, buf, &end) == CC_LEN &&
+	    *end == '\0')
+		r = checked(buf, out);
+	cry_wipe(buf, sizeof buf);
+	return r;
+}
+
+enum cc_result
+cc_parse_lead(const char *in, char out[CC_LEN + 1], const char **rest)
+{
+	const unsigned char *end;
+	char buf[CC_LEN + 1];
+	enum cc_result r = CC_NOT_A_CODE;
+
+	out[0] = '\0';
+	*rest = in;
+	if (scan((const unsigned char *)in, buf, &end) == CC_LEN &&
+	    (size_t)((const char *)end - in) <= NV_CC_INPUT_MAX) {
+		r = checked(buf, out);
+		*rest = (const char *)end;
 	}
-	memcpy(out, buf, sizeof buf);
-	r = CC_OK;
-done:
 	cry_wipe(buf, sizeof buf);
 	return r;
 }

@@ -67,6 +67,17 @@ enum cc_result {
 enum cc_result cc_parse(const char *in, char out[CC_LEN + 1]);
 
 /*
+ * The same reading for a code followed by words ("123 456 789 ils sont
+ * partis"): what follows the ninth digit (after separators and one
+ * mark) is not read; the code may take at most NV_CC_INPUT_MAX octets
+ * (a tenth digit makes it no code). *rest points after it (and
+ * the white space after it) when 9 digits were read (CC_OK or
+ * CC_BAD_CHECK), else at in.
+ */
+enum cc_result cc_parse_lead(const char *in, char out[CC_LEN + 1],
+    const char **rest);
+
+/*
  * The keyed hash stored for a code: BLAKE2b-256 under key, context
  * "numvert-case-code" (domain-separated from every other hash under the
  * same key). The key must outlive every open case, so it comes from the

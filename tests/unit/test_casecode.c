@@ -654,6 +654,41 @@ test_guard_eviction_bounded(void **state)
 	cc_guard_free(g);
 }
 
+/* A code followed by words (an SMS: "SUIVI CODE words"). */
+static void
+test_parse_lead(void **state)
+{
+	char out[CC_LEN + 1];
+	const char *rest;
+	const char *in;
+
+	(void)state;
+	in = "123 456 784 ils sont partis";
+	assert_int_equal(cc_parse_lead(in, out, &rest), CC_OK);
+	assert_string_equal(out, GOOD);
+	assert_string_equal(rest, "ils sont partis");
+	in = "*123456784# vers Gao";
+	assert_int_equal(cc_parse_lead(in, out, &rest), CC_OK);
+	assert_string_equal(rest, "vers Gao");
+	assert_int_equal(cc_parse_lead(GOOD, out, &rest), CC_OK);
+	assert_string_equal(rest, "");
+	/* A typo: read, rest after it, no code out. */
+	in = "123456785 encore";
+	assert_int_equal(cc_parse_lead(in, out, &rest), CC_BAD_CHECK);
+	assert_string_equal(out, "");
+	assert_string_equal(rest, "encore");
+	/* Not 9 digits: rest is all of it. */
+	in = "12345678 mots";
+	assert_int_equal(cc_parse_lead(in, out, &rest), CC_NOT_A_CODE);
+	assert_ptr_equal(rest, in);
+	in = "1234567840 mots";
+	assert_int_equal(cc_parse_lead(in, out, &rest), CC_NOT_A_CODE);
+	assert_ptr_equal(rest, in);
+	in = "bonjour 123456784";
+	assert_int_equal(cc_parse_lead(in, out, &rest), CC_NOT_A_CODE);
+	assert_ptr_equal(rest, in);
+}
+
 int
 main(void)
 {
@@ -663,6 +698,7 @@ main(void)
 		cmocka_unit_test(test_uniform),
 		cmocka_unit_test(test_new_format),
 		cmocka_unit_test(test_parse_forms),
+		cmocka_unit_test(test_parse_lead),
 		cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_guard_bounds),
 		cmocka_unit_test(test_guard_exact),
