@@ -28,6 +28,7 @@
 #include "base/limits.h"
 #include "base/text.h"
 #include "menus/menu_int.h"
+#include "routing/casecode.h"
 #include "routing/geo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -296,6 +297,30 @@ outcome(struct run *r, unsigned how)
 	check(r);
 }
 
+/* Every line also as an SMS: its keywords and a case code at its
+ * start (gateway/dialog_sms.c reads both from what a citizen sends). */
+static void
+sms_words(const struct menu *m, const char *in, size_t n)
+{
+	char code[CC_LEN + 1];
+	struct menu_sms ps;
+	const char *rest;
+	enum cc_result cr;
+
+	menu_sms_parse(m, in, n, &ps);
+	if (ps.follow && (ps.rest < in || ps.rest > in + n))
+		abort();
+	if ((ps.category != NULL) != (ps.lang != NULL) && !ps.follow)
+		abort();
+	cr = cc_parse_lead(in, code, &rest);
+	if (rest < in || rest > in + n)
+		abort();
+	if ((cr == CC_OK) != (strlen(code) == CC_LEN))
+		abort();
+	if (cr == CC_NOT_A_CODE && rest != in)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -334,6 +359,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(in, data + i, n);
 		in[n] = '\0';
 		i = e + 1;
+		sms_words(r->m, in, n);
 		if (r->out.kind == MENU_END) {
 			/* Mostly a new session; sometimes an answer after
 			 * the end, which an end node must take as one. */
